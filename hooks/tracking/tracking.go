@@ -1,0 +1,208 @@
+// Package tracking keeps every checkpoint of every parcel and derives each
+// shipment's status from them: events are stored once (unique dedupe key),
+// the status is recomputed from the whole history ordered by the events' own
+// time, so duplicates and late arrivals never move a parcel backwards.
+package tracking
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"porchlight/hooks/clock"
+	"porchlight/hooks/schema"
+	"porchlight/hooks/tracking/status"
+	"porchlight/hooks/tracking/timeline"
+)
+
+// Deps is what the tracking capability needs.
+type Deps struct {
+	Clock clock.Clock
+}
+
+// Tracker records checkpoints and derives shipment and order status.
+type Tracker struct {
+	clock clock.Clock
+}
+
+// Register wires the tracking capability and returns its API for other
+// capabilities (storefront, carriers, demo).
+func Register(app core.App, d Deps) *Tracker {
+	return &Tracker{clock: d.Clock}
+}
+
+// Checkpoint is one carrier scan as received from any source.
+type Checkpoint struct {
+	timeline.Event
+	RawStatus string
+}
+
+// Result says what recording did.
+type Result struct {
+	Inserted int           // new checkpoints stored
+	Changed  bool          // the shipment's derived state changed
+	Status   status.Status // the shipment's status afterwards
+}
+
+// Record stores the checkpoints of one shipment (skipping ones already held)
+// and re-derives the shipment's and its order's status, all in one
+// transaction. Calling it again with the same checkpoints changes nothing.
+func (t *Tracker) Record(app core.App, shipmentID string, cps []Checkpoint) (Result, error) {
+	var res Result
+	err := app.RunInTransaction(func(tx core.App) error {
+		var err error
+		res, err = t.record(tx, shipmentID, cps)
+		return err
+	})
+	if err != nil {
+		return res, fmt.Errorf("record checkpoints for shipment %s: %w", shipmentID, err)
+	}
+	return res, nil
+}
+
+func (t *Tracker) record(tx core.App, shipmentID string, cps []Checkpoint) (Result, error) {
+	var res Result
+	ship, err := tx.FindRecordById(schema.CShipments, shipmentID)
+	if err != nil {
+		return res, err
+	}
+	col, err := tx.FindCachedCollectionByNameOrId(schema.CTrackingEvents)
+	if err != nil {
+		return res, err
+	}
+	te, sh := schema.TrackingEvents, schema.Shipments
+	for _, cp := range cps {
+		if cp.DedupeKey == "" {
+			cp.DedupeKey = timeline.DedupeKey(cp.Source, ship.GetString(sh.TrackingNumber), cp.OccurredAt, string(cp.Status), cp.Message, cp.Location)
+		}
+		if _, err := tx.FindFirstRecordByData(schema.CTrackingEvents, te.DedupeKey, cp.DedupeKey); err == nil {
+			continue
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return res, err
+		}
+		ev := core.NewRecord(col)
+		ev.Set(te.Shipment, ship.Id)
+		ev.Set(te.Carrier, ship.GetString(sh.Carrier))
+		ev.Set(te.TrackingNumber, ship.GetString(sh.TrackingNumber))
+		ev.Set(te.OccurredAt, cp.OccurredAt.UTC())
+		ev.Set(te.Status, string(cp.Status))
+		ev.Set(te.Substatus, cp.Substatus)
+		ev.Set(te.RawStatus, cp.RawStatus)
+		ev.Set(te.Message, cp.Message)
+		ev.Set(te.Location, cp.Location)
+		ev.Set(te.Source, cp.Source)
+		ev.Set(te.DedupeKey, cp.DedupeKey)
+		if err := tx.Save(ev); err != nil {
+			return res, fmt.Errorf("store checkpoint %s: %w", cp.DedupeKey, err)
+		}
+		res.Inserted++
+	}
+	changed, err := t.derive(tx, ship)
+	if err != nil {
+		return res, err
+	}
+	res.Changed = changed
+	res.Status = status.Status(ship.GetString(sh.Status))
+	return res, nil
+}
+
+// History loads a shipment's stored checkpoints as timeline events.
+func History(app core.App, shipmentID string) ([]timeline.Event, error) {
+	te := schema.TrackingEvents
+	recs, err := app.FindAllRecords(schema.CTrackingEvents, dbx.HashExp{te.Shipment: shipmentID})
+	if err != nil {
+		return nil, fmt.Errorf("load history of %s: %w", shipmentID, err)
+	}
+	out := make([]timeline.Event, 0, len(recs))
+	for _, r := range recs {
+		out = append(out, timeline.Event{
+			OccurredAt: r.GetDateTime(te.OccurredAt).Time(), Status: status.Status(r.GetString(te.Status)),
+			Substatus: r.GetString(te.Substatus), Message: r.GetString(te.Message), Location: r.GetString(te.Location),
+			Source: r.GetString(te.Source), DedupeKey: r.GetString(te.DedupeKey),
+		})
+	}
+	return out, nil
+}
+
+// derive recomputes ship's state from its whole history and saves it (and
+// its order's status) when something changed.
+func (t *Tracker) derive(tx core.App, ship *core.Record) (bool, error) {
+	hist, err := History(tx, ship.Id)
+	if err != nil {
+		return false, err
+	}
+	if len(hist) == 0 {
+		return false, nil
+	}
+	d := timeline.Derive(hist)
+	sh := schema.Shipments
+	before := ship.GetString(sh.Status) + "|" + ship.GetString(sh.Substatus) + "|" + ship.GetString(sh.LastEventAt) + "|" + ship.GetString(sh.DeliveredAt)
+	ship.Set(sh.Status, string(d.Status))
+	ship.Set(sh.Substatus, d.Substatus)
+	setTime(ship, sh.LastEventAt, d.LastEventAt)
+	setTime(ship, sh.DeliveredAt, d.DeliveredAt)
+	if ship.GetDateTime(sh.ShippedAt).IsZero() {
+		setTime(ship, sh.ShippedAt, d.ShippedAt)
+	}
+	after := ship.GetString(sh.Status) + "|" + ship.GetString(sh.Substatus) + "|" + ship.GetString(sh.LastEventAt) + "|" + ship.GetString(sh.DeliveredAt)
+	if before == after {
+		return false, nil
+	}
+	if err := tx.Save(ship); err != nil {
+		return false, fmt.Errorf("save shipment %s: %w", ship.Id, err)
+	}
+	return true, UpdateOrderStatus(tx, ship.GetString(sh.Order))
+}
+
+// UpdateOrderStatus derives an order's status from all of its shipments
+// (split shipments: the order is delivered only when every parcel is).
+func UpdateOrderStatus(app core.App, orderID string) error {
+	if orderID == "" {
+		return nil
+	}
+	order, err := app.FindRecordById(schema.COrders, orderID)
+	if err != nil {
+		return fmt.Errorf("load order %s: %w", orderID, err)
+	}
+	o := schema.Orders
+	if order.GetString(o.Status) == schema.OrderCancelled {
+		return nil
+	}
+	ships, err := app.FindAllRecords(schema.CShipments, dbx.HashExp{schema.Shipments.Order: orderID})
+	if err != nil {
+		return fmt.Errorf("load shipments of order %s: %w", orderID, err)
+	}
+	next := schema.OrderUnfulfilled
+	if len(ships) > 0 {
+		sts := make([]status.Status, len(ships))
+		for i, s := range ships {
+			sts[i] = status.Status(s.GetString(schema.Shipments.Status))
+			if sts[i] == "" {
+				sts[i] = status.Pending
+			}
+		}
+		next = string(timeline.DeriveOrder(sts))
+	}
+	if order.GetString(o.Status) == next {
+		return nil
+	}
+	order.Set(o.Status, next)
+	if err := app.Save(order); err != nil {
+		return fmt.Errorf("save order %s status: %w", orderID, err)
+	}
+	return nil
+}
+
+func setTime(r *core.Record, field string, t time.Time) {
+	if t.IsZero() {
+		r.Set(field, "")
+		return
+	}
+	dt, _ := types.ParseDateTime(t.UTC())
+	r.Set(field, dt)
+}
