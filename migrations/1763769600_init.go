@@ -336,4 +336,3 @@ func dropCollections(app core.App) error {
 	}
 	return nil
 }
-

@@ -20,9 +20,9 @@ import (
 // Store seeds the demo store and keeps it alive: parcels move through their
 // journeys and new orders arrive, all on the injected clock.
 type Store struct {
-	trk          *tracking.Tracker
-	rng          *rand.Rand
-	mu           sync.Mutex
+	trk         *tracking.Tracker
+	rng         *rand.Rand
+	mu          sync.Mutex
 	nextOrderAt time.Time
 }
 

@@ -252,7 +252,7 @@ func scalar(s string) (string, error) {
 }
 
 // quoted reads one quoted string at the start of s and returns the rest.
-// Double quotes understand \" and \\; single quotes understand ''.
+// Double quotes understand \" and \\; single quotes understand ”.
 func quoted(s string) (string, string, error) {
 	q := s[0]
 	var b strings.Builder
