@@ -18,6 +18,7 @@ import (
 	"porchlight/hooks/clock"
 	"porchlight/hooks/config"
 	"porchlight/hooks/demo"
+	"porchlight/hooks/inbox"
 	"porchlight/hooks/pages"
 	"porchlight/hooks/startup"
 	"porchlight/hooks/tracking"
@@ -51,10 +52,12 @@ func run() error {
 	if _, err := pages.Register(app, pages.Deps{Clock: clk, Templates: tfs, Public: pbpublic.FS}); err != nil {
 		return err
 	}
+	in := inbox.Register(app, inbox.Deps{Clock: clk})
 	trk := tracking.Register(app, tracking.Deps{Clock: clk})
 	app.RootCmd.AddCommand(demo.Command(app, demo.Deps{Clock: clk, Tracking: trk,
 		Seed: func(a core.App) error { return startup.Seed(a, content.FS) }}))
 
+	app.RootCmd.AddCommand(inbox.Command(app, in))
 	app.RootCmd.AddCommand(cmd.NewSuperuserCommand(app))
 	app.RootCmd.AddCommand(cmd.NewServeCommand(app, true))
 	return startup.Execute(app)

@@ -24,6 +24,8 @@ const (
 	CHelpRequests    = "help_requests"
 	CGuides          = "guides"
 	CPageEvents      = "page_events"
+	// Added after the initial model.
+	CWebhookRejections = "webhook_rejections"
 )
 
 // All is every Porchlight collection, in creation order (relations point
@@ -32,7 +34,7 @@ var All = []string{
 	CBrand, CCustomers, CProducts, COrders, COrderItems, CShipments,
 	CTrackingEvents, CWebhookReceipts, CFlows, CTemplates, CMessages,
 	CReturns, CReturnItems, CSurveys, CSurveyResponses, CHelpRequests,
-	CGuides, CPageEvents,
+	CGuides, CPageEvents, CWebhookRejections,
 }
 
 // Common field names shared by every collection.
@@ -201,3 +203,8 @@ var Guides = struct {
 var PageEvents = struct {
 	Page, Order, Kind, At, Ref string
 }{"page", "order", "kind", "at", "ref"}
+
+// WebhookRejections fields (counters of refused webhook calls).
+var WebhookRejections = struct {
+	Source, Reason, Day, Count, LastAt string
+}{"source", "reason", "day", "count", "last_at"}

@@ -1,0 +1,348 @@
+// Package inbox is the durable inbox every inbound webhook goes through:
+// verify, store the raw delivery in webhook_receipts, acknowledge — in
+// milliseconds, never after processing. A worker then processes receipts from
+// the database (the DB is the queue: due rows, attempts, last error,
+// backoff), so a crash after the acknowledgement loses nothing and any
+// receipt can be replayed.
+package inbox
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"porchlight/hooks/clock"
+	"porchlight/hooks/schema"
+)
+
+// Errors a Verifier or Handler returns to steer the inbox.
+var (
+	// ErrUnauthorized: missing or wrong signature → 401, nothing stored.
+	ErrUnauthorized = errors.New("inbox: signature missing or invalid")
+	// ErrSkip: a valid call that carries nothing to keep (WooCommerce's
+	// creation ping) → 200, nothing stored.
+	ErrSkip = errors.New("inbox: nothing to store")
+	// ErrIgnored: the handler does not process this topic; the receipt is
+	// kept and marked ignored.
+	ErrIgnored = errors.New("inbox: topic ignored")
+	// ErrPermanent: retrying cannot help (the payload cannot be parsed); the
+	// receipt is marked failed at once with its error.
+	ErrPermanent = errors.New("inbox: permanent failure")
+)
+
+// MaxBody is the largest webhook body accepted (413 above it).
+const MaxBody = 1 << 20
+
+// Receipt is one stored inbound delivery.
+type Receipt struct {
+	ID         string
+	Source     string
+	Topic      string
+	DeliveryID string // unique per source: the sender's delivery/event id
+	EventID    string
+	Headers    map[string]string
+	Body       []byte
+	ReceivedAt time.Time
+	Attempts   int
+}
+
+// Handler processes one receipt inside a transaction (tx). It must be
+// idempotent: replaying a receipt any number of times leaves the same state.
+type Handler func(tx core.App, r Receipt) error
+
+// Deps is what the inbox needs.
+type Deps struct {
+	Clock clock.Clock
+	// PollEvery is how often the worker looks for due receipts when not
+	// woken by a new one (default 1s).
+	PollEvery time.Duration
+}
+
+// Inbox stores and processes receipts.
+type Inbox struct {
+	clock    clock.Clock
+	poll     time.Duration
+	mu       sync.RWMutex
+	handlers map[string]Handler
+	kick     chan struct{}
+	work     sync.Mutex // one processing pass at a time
+}
+
+// Backoff is the wait before each retry; after the last one a receipt is
+// marked failed and reported in the admin.
+var Backoff = []time.Duration{30 * time.Second, 2 * time.Minute, 10 * time.Minute, 30 * time.Minute, time.Hour, 3 * time.Hour}
+
+// Register creates the inbox and starts its worker with the server.
+func Register(app core.App, d Deps) *Inbox {
+	in := New(d)
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		stop := make(chan struct{})
+		go in.run(se.App, stop)
+		se.App.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
+			close(stop)
+			return e.Next()
+		})
+		return se.Next()
+	})
+	return in
+}
+
+// New returns an inbox without a worker (tests drive ProcessDue).
+func New(d Deps) *Inbox {
+	if d.PollEvery <= 0 {
+		d.PollEvery = time.Second
+	}
+	return &Inbox{clock: d.Clock, poll: d.PollEvery, handlers: map[string]Handler{}, kick: make(chan struct{}, 1)}
+}
+
+// Handle sets the handler for a source ("shopify", "easypost", ...).
+func (in *Inbox) Handle(source string, h Handler) {
+	in.mu.Lock()
+	in.handlers[source] = h
+	in.mu.Unlock()
+}
+
+func (in *Inbox) handler(source string) Handler {
+	in.mu.RLock()
+	defer in.mu.RUnlock()
+	return in.handlers[source]
+}
+
+// Store writes a receipt in one transaction. A repeated (source, delivery
+// id) is reported as duplicate and not stored again.
+func (in *Inbox) Store(app core.App, r Receipt) (id string, duplicate bool, err error) {
+	if r.Source == "" || r.DeliveryID == "" {
+		return "", false, fmt.Errorf("store receipt: source and delivery id are required")
+	}
+	wr := schema.WebhookReceipts
+	existing, err := app.FindFirstRecordByFilter(schema.CWebhookReceipts,
+		wr.Source+" = {:s} && "+wr.DeliveryID+" = {:d}", dbx.Params{"s": r.Source, "d": r.DeliveryID})
+	if err == nil {
+		return existing.Id, true, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return "", false, fmt.Errorf("store receipt: %w", err)
+	}
+	col, err := app.FindCachedCollectionByNameOrId(schema.CWebhookReceipts)
+	if err != nil {
+		return "", false, fmt.Errorf("store receipt: %w", err)
+	}
+	now := in.clock.Now()
+	rec := core.NewRecord(col)
+	rec.Set(wr.Source, r.Source)
+	rec.Set(wr.Topic, truncate(r.Topic, 200))
+	rec.Set(wr.DeliveryID, truncate(r.DeliveryID, 200))
+	rec.Set(wr.EventID, truncate(r.EventID, 200))
+	rec.Set(wr.Headers, r.Headers)
+	rec.Set(wr.Body, string(r.Body))
+	rec.Set(wr.ReceivedAt, now)
+	rec.Set(wr.Status, schema.ReceiptPending)
+	rec.Set(wr.NextAttemptAt, now)
+	if err := app.Save(rec); err != nil {
+		// A concurrent delivery of the same id won the unique index.
+		if again, ferr := app.FindFirstRecordByFilter(schema.CWebhookReceipts,
+			wr.Source+" = {:s} && "+wr.DeliveryID+" = {:d}", dbx.Params{"s": r.Source, "d": r.DeliveryID}); ferr == nil {
+			return again.Id, true, nil
+		}
+		return "", false, fmt.Errorf("store receipt: %w", err)
+	}
+	in.Wake()
+	return rec.Id, false, nil
+}
+
+// Wake nudges the worker; it is only a hint, the database is the queue.
+func (in *Inbox) Wake() {
+	select {
+	case in.kick <- struct{}{}:
+	default:
+	}
+}
+
+func (in *Inbox) run(app core.App, stop <-chan struct{}) {
+	t := time.NewTicker(in.poll)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		case <-in.kick:
+		}
+		for {
+			n, err := in.ProcessDue(app, 100)
+			if err != nil {
+				app.Logger().Error("inbox: process", "err", err)
+				break
+			}
+			if n == 0 {
+				break
+			}
+		}
+	}
+}
+
+// ProcessDue processes up to limit due receipts in arrival order and
+// returns how many it handled.
+func (in *Inbox) ProcessDue(app core.App, limit int) (int, error) {
+	in.work.Lock()
+	defer in.work.Unlock()
+	wr := schema.WebhookReceipts
+	due, err := app.FindRecordsByFilter(schema.CWebhookReceipts,
+		wr.Status+" = {:p} && "+wr.NextAttemptAt+" <= {:now}", wr.ReceivedAt+","+schema.FCreated, limit, 0,
+		dbx.Params{"p": schema.ReceiptPending, "now": dbTime(in.clock.Now())})
+	if err != nil {
+		return 0, fmt.Errorf("find due receipts: %w", err)
+	}
+	for _, rec := range due {
+		if err := in.process(app, rec); err != nil {
+			return 0, err
+		}
+	}
+	return len(due), nil
+}
+
+// process runs the handler and records the outcome. The handler's changes
+// and the "done" mark commit together.
+func (in *Inbox) process(app core.App, rec *core.Record) error {
+	wr := schema.WebhookReceipts
+	r := FromRecord(rec)
+	h := in.handler(r.Source)
+	var herr error
+	if h == nil {
+		herr = fmt.Errorf("no handler for source %q: %w", r.Source, ErrIgnored)
+	} else {
+		herr = app.RunInTransaction(func(tx core.App) error {
+			if err := h(tx, r); err != nil {
+				return err
+			}
+			fresh, err := tx.FindRecordById(schema.CWebhookReceipts, rec.Id)
+			if err != nil {
+				return err
+			}
+			markDone(fresh, in.clock.Now())
+			return tx.Save(fresh)
+		})
+		if herr == nil {
+			return nil
+		}
+	}
+	// Record the failure outside the rolled-back transaction.
+	fresh, err := app.FindRecordById(schema.CWebhookReceipts, rec.Id)
+	if err != nil {
+		return fmt.Errorf("reload receipt %s: %w", rec.Id, err)
+	}
+	attempts := fresh.GetInt(wr.Attempts) + 1
+	fresh.Set(wr.Attempts, attempts)
+	fresh.Set(wr.Error, truncate(herr.Error(), 1900))
+	now := in.clock.Now()
+	switch {
+	case errors.Is(herr, ErrIgnored):
+		fresh.Set(wr.Status, schema.ReceiptIgnored)
+		fresh.Set(wr.ProcessedAt, now)
+	case errors.Is(herr, ErrPermanent) || attempts > len(Backoff):
+		fresh.Set(wr.Status, schema.ReceiptFailed)
+		fresh.Set(wr.ProcessedAt, now)
+		app.Logger().Warn("inbox: receipt failed", "source", r.Source, "topic", r.Topic, "id", rec.Id, "err", herr)
+	default:
+		fresh.Set(wr.NextAttemptAt, now.Add(Backoff[attempts-1]))
+	}
+	if err := app.Save(fresh); err != nil {
+		return fmt.Errorf("record receipt failure %s: %w", rec.Id, err)
+	}
+	return nil
+}
+
+func markDone(rec *core.Record, now time.Time) {
+	wr := schema.WebhookReceipts
+	rec.Set(wr.Status, schema.ReceiptDone)
+	rec.Set(wr.ProcessedAt, now)
+	rec.Set(wr.Attempts, rec.GetInt(wr.Attempts)+1)
+	rec.Set(wr.Error, "")
+}
+
+// FromRecord reads a stored receipt.
+func FromRecord(rec *core.Record) Receipt {
+	wr := schema.WebhookReceipts
+	r := Receipt{
+		ID: rec.Id, Source: rec.GetString(wr.Source), Topic: rec.GetString(wr.Topic),
+		DeliveryID: rec.GetString(wr.DeliveryID), EventID: rec.GetString(wr.EventID),
+		Body: []byte(rec.GetString(wr.Body)), ReceivedAt: rec.GetDateTime(wr.ReceivedAt).Time(),
+		Attempts: rec.GetInt(wr.Attempts), Headers: map[string]string{},
+	}
+	_ = rec.UnmarshalJSONField(wr.Headers, &r.Headers)
+	return r
+}
+
+// ReplayFilter selects receipts to process again.
+type ReplayFilter struct {
+	Source     string
+	OnlyFailed bool
+	Since      time.Time
+}
+
+// Replay re-queues the matching receipts and processes them now. Because
+// handlers are idempotent, replaying leaves the same state as the first pass.
+func (in *Inbox) Replay(app core.App, f ReplayFilter) (queued int, err error) {
+	wr := schema.WebhookReceipts
+	conds := []string{"1=1"}
+	params := dbx.Params{}
+	if f.Source != "" {
+		conds = append(conds, wr.Source+" = {:src}")
+		params["src"] = f.Source
+	}
+	if f.OnlyFailed {
+		conds = append(conds, wr.Status+" = {:failed}")
+		params["failed"] = schema.ReceiptFailed
+	}
+	if !f.Since.IsZero() {
+		conds = append(conds, wr.ReceivedAt+" >= {:since}")
+		params["since"] = dbTime(f.Since)
+	}
+	recs, err := app.FindRecordsByFilter(schema.CWebhookReceipts, strings.Join(conds, " && "), wr.ReceivedAt, 0, 0, params)
+	if err != nil {
+		return 0, fmt.Errorf("replay: %w", err)
+	}
+	sort.SliceStable(recs, func(i, j int) bool {
+		return recs[i].GetDateTime(wr.ReceivedAt).Time().Before(recs[j].GetDateTime(wr.ReceivedAt).Time())
+	})
+	now := in.clock.Now()
+	for _, r := range recs {
+		r.Set(wr.Status, schema.ReceiptPending)
+		r.Set(wr.NextAttemptAt, now)
+		r.Set(wr.Attempts, 0)
+		if err := app.Save(r); err != nil {
+			return queued, fmt.Errorf("replay %s: %w", r.Id, err)
+		}
+		queued++
+	}
+	for {
+		n, err := in.ProcessDue(app, 200)
+		if err != nil {
+			return queued, err
+		}
+		if n == 0 {
+			return queued, nil
+		}
+	}
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}
+
+// dbTime formats t the way PocketBase stores dates, for filter comparisons.
+func dbTime(t time.Time) string {
+	dt, _ := types.ParseDateTime(t.UTC())
+	return dt.String()
+}
