@@ -34,7 +34,11 @@ func Register(app core.App, d Deps) error {
 		if err := Seed(se.App, d.Content); err != nil {
 			return err
 		}
+		// Printed, not only logged: PocketBase's logger writes to the
+		// database unless --dev, and the merchant reads the console.
+		fmt.Fprintln(os.Stdout, "Porchlight configuration:")
 		for _, line := range d.Config.Summary() {
+			fmt.Fprintln(os.Stdout, "  "+line)
 			se.App.Logger().Info("config: " + line)
 		}
 		return se.Next()
