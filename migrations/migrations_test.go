@@ -1,6 +1,7 @@
 package migrations_test
 
 import (
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -159,5 +160,32 @@ func TestGenericAPIRefusesEveryoneButSuperusers(t *testing.T) {
 		if _, err := app.FindRecordById(name, id); err != nil {
 			t.Errorf("%s record gone after refused delete: %v", name, err)
 		}
+	}
+}
+
+// A migration that fails leaves the database as it was: every pending
+// migration runs in one transaction.
+func TestFailedMigrationLeavesDatabaseUnchanged(t *testing.T) {
+	app := testapp.New(t)
+	var list core.MigrationsList
+	list.Register(func(txApp core.App) error {
+		c := core.NewBaseCollection("half_done")
+		if err := txApp.Save(c); err != nil {
+			return err
+		}
+		return errors.New("disk full, say")
+	}, nil, "1999999999_failing.go")
+	if _, err := core.NewMigrationsRunner(app, list).Up(); err == nil {
+		t.Fatal("failing migration reported success")
+	}
+	if _, err := app.FindCollectionByNameOrId("half_done"); err == nil {
+		t.Fatal("collection from the failed migration survived")
+	}
+	var applied int
+	if err := app.DB().NewQuery("SELECT count(*) FROM _migrations WHERE file = '1999999999_failing.go'").Row(&applied); err != nil {
+		t.Fatal(err)
+	}
+	if applied != 0 {
+		t.Fatal("failed migration recorded as applied")
 	}
 }
