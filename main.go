@@ -19,6 +19,7 @@ import (
 	"porchlight/hooks/config"
 	"porchlight/hooks/demo"
 	"porchlight/hooks/inbox"
+	"porchlight/hooks/notify"
 	"porchlight/hooks/pages"
 	"porchlight/hooks/startup"
 	"porchlight/hooks/tracking"
@@ -54,6 +55,9 @@ func run() error {
 	}
 	in := inbox.Register(app, inbox.Deps{Clock: clk})
 	trk := tracking.Register(app, tracking.Deps{Clock: clk})
+	if _, err := notify.Register(app, notify.Deps{Clock: clk, Config: cfg, Inbox: in, Content: content.FS}); err != nil {
+		return err
+	}
 	app.RootCmd.AddCommand(demo.Command(app, demo.Deps{Clock: clk, Tracking: trk,
 		Seed: func(a core.App) error { return startup.Seed(a, content.FS) }}))
 

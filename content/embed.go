@@ -1,10 +1,11 @@
-// Package content embeds the default setup guides and FAQs. They seed the
-// guides collection; the merchant's edits in the admin win from then on.
+// Package content embeds the default setup guides and FAQs and the default
+// email/SMS message templates. They seed the guides and message_templates
+// collections; the merchant's edits in the admin win from then on.
 package content
 
 import "embed"
 
-// FS holds guides/*.md.
+// FS holds guides/*.md and messages/<key>.<channel>.md.
 //
-//go:embed guides
+//go:embed guides messages
 var FS embed.FS

@@ -1,0 +1,116 @@
+package notify
+
+import (
+	"slices"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"porchlight/hooks/schema"
+	"porchlight/hooks/tracking/status"
+)
+
+// Suppression reasons, stored in messages.suppressed_reason.
+const (
+	ReasonNoAddress      = "no_address"
+	ReasonNoConsent      = "no_consent"
+	ReasonOptedOut       = "sms_opted_out"
+	ReasonCancelled      = "order_cancelled"
+	ReasonShipmentDelay  = "shipment_delayed"
+	ReasonShipmentExcept = "shipment_exception"
+	ReasonReturnOpen     = "return_open"
+	ReasonHelpOpen       = "help_request_open"
+	ReasonUnhappy        = "customer_unhappy"
+	ReasonDetractor      = "survey_detractor"
+	ReasonFrequencyCap   = "frequency_cap"
+)
+
+// DetractorWindow is how long an NPS detractor answer (0–6) suppresses
+// marketing.
+const DetractorWindow = 60 * 24 * time.Hour
+
+// closedReturn are return states after which a return no longer blocks.
+var closedReturn = []string{"refunded", "exchanged", "credited", "rejected", "cancelled"}
+
+// suppression decides, when a message falls due, whether it must not go out
+// and why. Marketing (review requests, tips, replenishment, cross-sell) is
+// held back while anything about the order is going wrong.
+func (n *Notifier) suppression(app core.App, msg *core.Record, s *subject) string {
+	m, c := schema.Messages, schema.Customers
+	channel, category := msg.GetString(m.Channel), msg.GetString(m.Category)
+	if msg.GetString(m.To) == "" {
+		return ReasonNoAddress
+	}
+	if s.order != nil && s.order.GetString(schema.Orders.Status) == schema.OrderCancelled {
+		return ReasonCancelled
+	}
+	if channel == schema.ChannelSMS {
+		if s.customer == nil || !s.customer.GetBool(c.SMSTransactional) {
+			return ReasonOptedOut
+		}
+		if category == schema.Marketing && !s.customer.GetBool(c.SMSMarketing) {
+			return ReasonNoConsent
+		}
+	}
+	if category != schema.Marketing {
+		return ""
+	}
+	if channel == schema.ChannelEmail && (s.customer == nil || !s.customer.GetBool(c.EmailMarketing)) {
+		return ReasonNoConsent
+	}
+	if s.order != nil {
+		ships, _ := app.FindAllRecords(schema.CShipments, dbx.HashExp{schema.Shipments.Order: s.order.Id})
+		for _, sh := range ships {
+			if sh.GetBool(schema.Shipments.Delayed) && sh.GetString(schema.Shipments.Status) != string(status.Delivered) {
+				return ReasonShipmentDelay
+			}
+			if sh.GetString(schema.Shipments.Status) == string(status.Exception) {
+				return ReasonShipmentExcept
+			}
+		}
+		returns, _ := app.FindAllRecords(schema.CReturns, dbx.HashExp{schema.Returns.Order: s.order.Id})
+		for _, r := range returns {
+			if !slices.Contains(closedReturn, r.GetString(schema.Returns.Status)) {
+				return ReasonReturnOpen
+			}
+		}
+		if k, _ := app.CountRecords(schema.CHelpRequests, dbx.HashExp{schema.HelpRequests.Order: s.order.Id},
+			dbx.In(schema.HelpRequests.Status, "open", "pending")); k > 0 {
+			return ReasonHelpOpen
+		}
+		if s.order.GetString(schema.Orders.State) == schema.StateUnhappy {
+			return ReasonUnhappy
+		}
+	}
+	if s.customer == nil {
+		return ""
+	}
+	if s.customer.GetString(c.State) == schema.StateUnhappy {
+		return ReasonUnhappy
+	}
+	if k, _ := app.CountRecords(schema.CHelpRequests, dbx.HashExp{schema.HelpRequests.Customer: s.customer.Id},
+		dbx.In(schema.HelpRequests.Status, "open", "pending")); k > 0 {
+		return ReasonHelpOpen
+	}
+	now := n.clock.Now()
+	sr := schema.SurveyResponses
+	resps, _ := app.FindRecordsByFilter(schema.CSurveyResponses,
+		sr.Customer+" = {:c} && "+sr.AnsweredAt+" >= {:since}", "", 50, 0,
+		dbx.Params{"c": s.customer.Id, "since": dbTime(now.Add(-DetractorWindow))})
+	for _, r := range resps {
+		sv, err := app.FindRecordById(schema.CSurveys, r.GetString(sr.Survey))
+		if err == nil && sv.GetString(schema.Surveys.Kind) == "nps" && r.GetInt(sr.Score) <= 6 {
+			return ReasonDetractor
+		}
+	}
+	sent, _ := app.CountRecords(schema.CMessages, dbx.HashExp{m.Customer: s.customer.Id},
+		dbx.In(m.Status, schema.MsgSent, schema.MsgDelivered),
+		dbx.NewExp(m.SentAt+" >= {:since}", dbx.Params{"since": dbTime(now.Add(-24 * time.Hour))}))
+	if int(sent) >= n.d.FrequencyCap {
+		return ReasonFrequencyCap
+	}
+	return ""
+}
+
+func dbTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.000Z") }
