@@ -35,6 +35,7 @@ var All = []string{
 	CTrackingEvents, CWebhookReceipts, CFlows, CTemplates, CMessages,
 	CReturns, CReturnItems, CSurveys, CSurveyResponses, CHelpRequests,
 	CGuides, CPageEvents, CWebhookRejections,
+	CAPITokens, CPrivacyRequests, CSyncState,
 }
 
 // Common field names shared by every collection.
@@ -208,3 +209,55 @@ var PageEvents = struct {
 var WebhookRejections = struct {
 	Source, Reason, Day, Count, LastAt string
 }{"source", "reason", "day", "count", "last_at"}
+
+// Storefront ingest additions (migration 1763769830_storefront).
+const (
+	CAPITokens       = "api_tokens"
+	CPrivacyRequests = "privacy_requests"
+	CSyncState       = "sync_state"
+)
+
+// OrderIngest are the orders fields the storefront ingest adds: the
+// version of the data we hold, refunds, soft deletion and redaction.
+var OrderIngest = struct {
+	SourceTriggeredAt, DeletedAt, Redacted, Refunds, RefundedCents string
+}{"source_triggered_at", "deleted_at", "redacted", "refunds", "refunded_cents"}
+
+// ShipmentIngest are the shipments fields the storefront ingest adds.
+var ShipmentIngest = struct {
+	SourceUpdatedAt string
+}{"source_updated_at"}
+
+// CustomerIngest are the customers fields the storefront ingest adds.
+var CustomerIngest = struct {
+	SourceUpdatedAt string
+}{"source_updated_at"}
+
+// APITokens fields: bearer tokens a merchant creates in the admin for the
+// REST API.
+var APITokens = struct {
+	Name, Token, Active, LastUsedAt string
+}{"name", "token", "active", "last_used_at"}
+
+// PrivacyRequests fields: Shopify's mandatory privacy requests, kept as
+// the record of what was asked and done (data exports, redaction
+// tombstones that later deliveries are checked against).
+var PrivacyRequests = struct {
+	Source, Kind, RequestKey, ShopDomain, CustomerExternalID, Email, Phone,
+	OrderIDs, RequestedAt, ProcessedAt, Export string
+}{"source", "kind", "request_key", "shop_domain", "customer_external_id", "email", "phone",
+	"order_ids", "requested_at", "processed_at", "export"}
+
+// SyncState fields: cursors of catch-up syncs (WooCommerce).
+var SyncState = struct {
+	Key, Cursor, LastRunAt, LastError, Processed string
+}{"key", "cursor", "last_run_at", "last_error", "processed"}
+
+// ShipmentTracking holds the shipments fields added for carrier tracking
+// (migration 1763769810): which provider tracks the parcel and under which
+// id, polling state, the delay re-check time and the carrier's own EDD.
+var ShipmentTracking = struct {
+	Tracker, TrackerID, PollIdle, LastPolledAt, NextCheckAt, CarrierEDD string
+}{
+	"tracker", "tracker_id", "poll_idle", "last_polled_at", "next_check_at", "carrier_edd",
+}

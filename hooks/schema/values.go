@@ -104,3 +104,13 @@ var GuideKinds = []string{"guide", "faq"}
 
 // Locales Porchlight ships message catalogues for.
 var Locales = []string{"en", "es", "de", "fr"}
+
+// Privacy request kinds (Shopify's mandatory privacy topics).
+const (
+	PrivacyDataRequest    = "data_request"
+	PrivacyCustomerRedact = "customer_redact"
+	PrivacyShopRedact     = "shop_redact"
+)
+
+// PrivacyKinds lists the privacy request kinds.
+var PrivacyKinds = []string{PrivacyDataRequest, PrivacyCustomerRedact, PrivacyShopRedact}
