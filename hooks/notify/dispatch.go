@@ -347,11 +347,16 @@ func (n *Notifier) compose(app core.App, rec *core.Record, s *subject, b brand.B
 	return "", "", "", key, err
 }
 
+// defaults are the embedded templates, loaded and checked once.
 func (n *Notifier) defaults() (map[string]defaultTemplate, error) {
-	if n.d.Content == nil {
-		return nil, errors.New("no embedded templates")
-	}
-	return loadDefaults(n.d.Content)
+	n.defsOnce.Do(func() {
+		if n.d.Content == nil {
+			n.defsErr = errors.New("no embedded templates")
+			return
+		}
+		n.defs, n.defsErr = loadDefaults(n.d.Content)
+	})
+	return n.defs, n.defsErr
 }
 
 func lookupTemplate(app core.App, key, channel, locale string) (render.Template, bool) {

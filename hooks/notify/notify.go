@@ -92,6 +92,10 @@ type Notifier struct {
 	sms      *twilio.Sender
 	emailLim *limiter
 	smsLim   *limiter
+
+	defsOnce sync.Once
+	defs     map[string]defaultTemplate
+	defsErr  error
 }
 
 // Backoff is the wait before retry n (1-based), capped at its last value.
@@ -147,7 +151,7 @@ func Register(app core.App, d Deps) (*Notifier, error) {
 		}
 	}
 	if n.d.Content != nil {
-		if _, err := loadDefaults(n.d.Content); err != nil {
+		if _, err := n.defaults(); err != nil {
 			return nil, fmt.Errorf("notify: default templates: %w", err)
 		}
 	}

@@ -116,7 +116,7 @@ func (n *Notifier) Seed(app core.App) error {
 	if n.d.Content == nil {
 		return nil
 	}
-	defs, err := loadDefaults(n.d.Content)
+	defs, err := n.defaults()
 	if err != nil {
 		return fmt.Errorf("notify seed: %w", err)
 	}

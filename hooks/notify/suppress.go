@@ -62,11 +62,11 @@ func (n *Notifier) suppression(app core.App, msg *core.Record, s *subject) strin
 	if s.order != nil {
 		ships, _ := app.FindAllRecords(schema.CShipments, dbx.HashExp{schema.Shipments.Order: s.order.Id})
 		for _, sh := range ships {
-			if sh.GetBool(schema.Shipments.Delayed) && sh.GetString(schema.Shipments.Status) != string(status.Delivered) {
-				return ReasonShipmentDelay
-			}
 			if sh.GetString(schema.Shipments.Status) == string(status.Exception) {
 				return ReasonShipmentExcept
+			}
+			if sh.GetBool(schema.Shipments.Delayed) && sh.GetString(schema.Shipments.Status) != string(status.Delivered) {
+				return ReasonShipmentDelay
 			}
 		}
 		returns, _ := app.FindAllRecords(schema.CReturns, dbx.HashExp{schema.Returns.Order: s.order.Id})

@@ -1,0 +1,176 @@
+package notify_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pocketbase/dbx"
+
+	"porchlight/hooks/notify"
+	"porchlight/hooks/schema"
+	"porchlight/hooks/tracking/status"
+	"porchlight/hooks/tracking/timeline"
+)
+
+// Duplicate and out-of-order tracking events, on two parcels of one order,
+// give exactly one message per milestone and channel; with nothing
+// configured they go to the local outbox as sent.
+func TestOneMessagePerMilestone(t *testing.T) {
+	e := newEnv(t, notify.Deps{})
+	e.customerOrder(t, false)
+	a, b := e.shipment(t, "1Z999AA10123456784"), e.shipment(t, "1Z999AA10123456791")
+	evs := []timeline.Event{
+		{OccurredAt: t0.Add(1 * time.Hour), Status: status.InTransit, Message: "Departed"},
+		{OccurredAt: t0.Add(20 * time.Hour), Status: status.OutForDelivery, Message: "Out"},
+		{OccurredAt: t0.Add(22 * time.Hour), Status: status.Delivered, Message: "Left at door"},
+	}
+	e.track(t, a.Id, evs[2], evs[0]) // out of order
+	e.track(t, a.Id, evs...)         // duplicates
+	e.track(t, a.Id, evs[1])
+	e.track(t, b.Id, evs[0])
+	e.track(t, b.Id, evs[0], evs[1])
+
+	count := map[string]int{}
+	for _, r := range e.messages(t, dbx.HashExp{schema.Messages.Order: e.order.Id}) {
+		count[r.GetString(schema.Messages.Trigger)+"/"+r.GetString(schema.Messages.Channel)]++
+	}
+	want := map[string]int{
+		"order_confirmed/email": 1, "shipped/email": 1, "shipped/sms": 1, "out_for_delivery/email": 1, "out_for_delivery/sms": 1,
+		"delivered/email": 1, "delivered/sms": 1, "post_delivery_tips/email": 1, "review_request/email": 1, "replenish/email": 1,
+	}
+	for k, v := range want {
+		if count[k] != v {
+			t.Errorf("%s: %d messages, want %d (all: %v)", k, count[k], v, count)
+		}
+	}
+	if len(count) != len(want) {
+		t.Errorf("unexpected messages: %v", count)
+	}
+
+	// Everything due within a day goes to the local outbox.
+	e.clk.Set(t0.Add(2 * 24 * time.Hour))
+	e.dispatch(t)
+	m := schema.Messages
+	for _, key := range []string{
+		notify.IdempotencyKey(e.order.Id, schema.TrigShipped, schema.ChannelEmail),
+		notify.IdempotencyKey(e.order.Id, schema.TrigDelivered, schema.ChannelSMS),
+	} {
+		r := e.byKey(t, key)
+		if r.GetString(m.Status) != schema.MsgSent || r.GetString(m.ProviderID) != notify.OutboxPrefix+r.Id || r.GetString(m.BodyText) == "" {
+			t.Errorf("%s: status %q provider %q err %q", key, r.GetString(m.Status), r.GetString(m.ProviderID), r.GetString(m.LastError))
+		}
+	}
+	sms := e.byKey(t, notify.IdempotencyKey(e.order.Id, schema.TrigShipped, schema.ChannelSMS))
+	if sms.GetString(m.To) != "+12125550123" || !strings.Contains(sms.GetString(m.BodyText), "#1001 has shipped") {
+		t.Errorf("sms to %q body %q", sms.GetString(m.To), sms.GetString(m.BodyText))
+	}
+
+	// Parcel b is delivered four days after the order's delivered message
+	// went out: outside the digest window, so it gets its own, once.
+	late := timeline.Event{OccurredAt: t0.Add(5 * 24 * time.Hour), Status: status.Delivered}
+	e.clk.Set(t0.Add(5*24*time.Hour + time.Hour))
+	e.track(t, b.Id, late)
+	e.track(t, b.Id, late, evs[0])
+	if got := len(e.messages(t, dbx.HashExp{m.Trigger: schema.TrigDelivered, m.Channel: schema.ChannelEmail})); got != 2 {
+		t.Errorf("delivered emails after the late parcel: %d, want 2", got)
+	}
+}
+
+// The suppression matrix: a marketing message (the review request) is
+// re-evaluated when it falls due and kept, with its reason, when it must
+// not go out.
+func TestSuppressionMatrix(t *testing.T) {
+	cases := []struct {
+		name   string
+		setup  func(t *testing.T, e *env)
+		reason string
+	}{
+		{"nothing wrong", func(*testing.T, *env) {}, ""},
+		{"no marketing consent", func(t *testing.T, e *env) {
+			e.cust.Set(schema.Customers.EmailMarketing, false)
+			must(t, e.app.Save(e.cust))
+		}, notify.ReasonNoConsent},
+		{"another parcel delayed", func(t *testing.T, e *env) {
+			s := e.shipment(t, "1Z999AA10123456791")
+			s.Set(schema.Shipments.Delayed, true)
+			s.Set(schema.Shipments.DelayReason, "Weather")
+			must(t, e.app.Save(s))
+		}, notify.ReasonShipmentDelay},
+		{"another parcel in exception", func(t *testing.T, e *env) {
+			s := e.shipment(t, "1Z999AA10123456791")
+			e.track(t, s.Id, timeline.Event{OccurredAt: t0.Add(2 * 24 * time.Hour), Status: status.Exception})
+		}, notify.ReasonShipmentExcept},
+		{"return open", func(t *testing.T, e *env) {
+			e.save(t, schema.CReturns, map[string]any{schema.Returns.Order: e.order.Id, schema.Returns.Status: "requested"})
+		}, notify.ReasonReturnOpen},
+		{"return closed", func(t *testing.T, e *env) {
+			e.save(t, schema.CReturns, map[string]any{schema.Returns.Order: e.order.Id, schema.Returns.Status: "refunded"})
+		}, ""},
+		{"help request open", func(t *testing.T, e *env) {
+			e.save(t, schema.CHelpRequests, map[string]any{schema.HelpRequests.Order: e.order.Id, schema.HelpRequests.Status: "open", schema.HelpRequests.Topic: "damaged"})
+		}, notify.ReasonHelpOpen},
+		{"customer unhappy", func(t *testing.T, e *env) {
+			e.cust.Set(schema.Customers.State, schema.StateUnhappy)
+			must(t, e.app.Save(e.cust))
+		}, notify.ReasonUnhappy},
+		{"recent detractor", func(t *testing.T, e *env) {
+			sv := e.save(t, schema.CSurveys, map[string]any{schema.Surveys.Key: "nps", schema.Surveys.Kind: "nps"})
+			e.save(t, schema.CSurveyResponses, map[string]any{schema.SurveyResponses.Survey: sv.Id, schema.SurveyResponses.Customer: e.cust.Id,
+				schema.SurveyResponses.Score: 4, schema.SurveyResponses.AnsweredAt: t0.Add(10 * 24 * time.Hour)})
+		}, notify.ReasonDetractor},
+		{"old detractor", func(t *testing.T, e *env) {
+			sv := e.save(t, schema.CSurveys, map[string]any{schema.Surveys.Key: "nps", schema.Surveys.Kind: "nps"})
+			e.save(t, schema.CSurveyResponses, map[string]any{schema.SurveyResponses.Survey: sv.Id, schema.SurveyResponses.Customer: e.cust.Id,
+				schema.SurveyResponses.Score: 4, schema.SurveyResponses.AnsweredAt: t0.Add(-90 * 24 * time.Hour)})
+		}, ""},
+		{"frequency cap", func(t *testing.T, e *env) {
+			for i := range 2 {
+				m := schema.Messages
+				e.save(t, schema.CMessages, map[string]any{m.Customer: e.cust.Id, m.Channel: schema.ChannelEmail, m.Status: schema.MsgSent,
+					m.SentAt: t0.Add(15*24*time.Hour - time.Duration(i+1)*time.Hour), m.IdempotencyKey: "test:cap:" + string(rune('a'+i)), m.To: "x@example.com"})
+			}
+		}, notify.ReasonFrequencyCap},
+		{"order cancelled", func(t *testing.T, e *env) {
+			e.order.Set(schema.Orders.Status, schema.OrderCancelled)
+			must(t, e.app.Save(e.order))
+		}, "cancelled"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, notify.Deps{})
+			e.customerOrder(t, true)
+			s := e.shipment(t, "1Z999AA10123456784")
+			e.track(t, s.Id, timeline.Event{OccurredAt: t0.Add(30 * time.Hour), Status: status.Delivered})
+			e.clk.Set(t0.Add(5 * 24 * time.Hour)) // delivered and tips go out first
+			e.dispatch(t)
+			tc.setup(t, e)
+			e.clk.Set(t0.Add(15 * 24 * time.Hour))
+			e.dispatch(t)
+			r := e.byKey(t, notify.IdempotencyKey(e.order.Id, schema.TrigReviewRequest, schema.ChannelEmail))
+			m := schema.Messages
+			switch {
+			case tc.reason == "":
+				if r.GetString(m.Status) != schema.MsgSent {
+					t.Errorf("status %q reason %q err %q, want sent", r.GetString(m.Status), r.GetString(m.SuppressedReason), r.GetString(m.LastError))
+				}
+			case tc.reason == "cancelled":
+				if r.GetString(m.Status) != schema.MsgCancelled {
+					t.Errorf("status %q, want cancelled", r.GetString(m.Status))
+				}
+			default:
+				if r.GetString(m.Status) != schema.MsgSuppressed || r.GetString(m.SuppressedReason) != tc.reason {
+					t.Errorf("status %q reason %q, want suppressed %q", r.GetString(m.Status), r.GetString(m.SuppressedReason), tc.reason)
+				}
+			}
+		})
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
