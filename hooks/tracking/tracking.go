@@ -5,6 +5,7 @@
 package tracking
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -14,8 +15,11 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"porchlight/hooks/carriers"
 	"porchlight/hooks/clock"
+	"porchlight/hooks/inbox"
 	"porchlight/hooks/schema"
+	"porchlight/hooks/tracking/edd"
 	"porchlight/hooks/tracking/status"
 	"porchlight/hooks/tracking/timeline"
 )
@@ -23,17 +27,75 @@ import (
 // Deps is what the tracking capability needs.
 type Deps struct {
 	Clock clock.Clock
+	// Inbox receives carrier webhooks; nil binds no webhook routes.
+	Inbox *inbox.Inbox
+	// Adapters are the tracking providers by name (webhook sources and
+	// pollers), see DefaultAdapters.
+	Adapters []carriers.Adapter
+	// Tracker names the adapter new shipments are registered with ("" =
+	// none: they are tracked by pushes and manual events only).
+	Tracker string
+	// PollWorkers bounds concurrent provider calls (default 4).
+	PollWorkers int
+	// Rules are the EDD tables (nil = edd.DefaultRules()).
+	Rules *edd.Rules
 }
 
-// Tracker records checkpoints and derives shipment and order status.
+// Tracker records checkpoints and derives shipment and order status, EDD
+// and delay flags.
 type Tracker struct {
-	clock clock.Clock
+	clock    clock.Clock
+	adapters map[string]carriers.Adapter
+	tracker  string
+	workers  int
+	rules    edd.Rules
+	unknown  status.UnknownReporter
 }
 
-// Register wires the tracking capability and returns its API for other
-// capabilities (storefront, carriers, demo).
+// New returns a Tracker without binding anything (tests of pure paths).
+func New(d Deps) *Tracker {
+	t := &Tracker{clock: d.Clock, adapters: map[string]carriers.Adapter{}, tracker: d.Tracker, workers: d.PollWorkers}
+	if t.clock == nil {
+		t.clock = clock.Real{}
+	}
+	if t.workers <= 0 {
+		t.workers = 4
+	}
+	if d.Rules != nil {
+		t.rules = *d.Rules
+	} else {
+		t.rules = edd.DefaultRules()
+	}
+	for _, a := range d.Adapters {
+		t.adapters[a.Name()] = a
+	}
+	return t
+}
+
+// Register wires the tracking capability (shipment hooks, webhook routes
+// through the inbox, the delay cron and the polling scheduler) and returns
+// its API for other capabilities (storefront, carriers, demo).
 func Register(app core.App, d Deps) *Tracker {
-	return &Tracker{clock: d.Clock}
+	t := New(d)
+	t.bindHooks(app)
+	if d.Inbox != nil {
+		t.bindWebhooks(app, d.Inbox)
+	}
+	app.Cron().MustAdd("porchlightDelays", "*/10 * * * *", func() {
+		if _, err := t.CheckDelays(app, t.clock.Now()); err != nil {
+			app.Logger().Error("tracking: delay check", "err", err)
+		}
+	})
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		ctx, cancel := context.WithCancel(context.Background())
+		go t.runScheduler(ctx, se.App)
+		se.App.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
+			cancel()
+			return e.Next()
+		})
+		return se.Next()
+	})
+	return t
 }
 
 // Checkpoint is one carrier scan as received from any source.
@@ -152,6 +214,9 @@ func (t *Tracker) derive(tx core.App, ship *core.Record) (bool, error) {
 	after := ship.GetString(sh.Status) + "|" + ship.GetString(sh.Substatus) + "|" + ship.GetString(sh.LastEventAt) + "|" + ship.GetString(sh.DeliveredAt)
 	if before == after {
 		return false, nil
+	}
+	if err := t.refresh(tx, ship, "status "+string(d.Status)); err != nil {
+		return false, err
 	}
 	if err := tx.Save(ship); err != nil {
 		return false, fmt.Errorf("save shipment %s: %w", ship.Id, err)
