@@ -54,7 +54,11 @@ func run() error {
 		return err
 	}
 	in := inbox.Register(app, inbox.Deps{Clock: clk})
-	trk := tracking.Register(app, tracking.Deps{Clock: clk})
+	adapters, tracker, err := tracking.DefaultAdapters(cfg, os.Getenv, clk)
+	if err != nil {
+		return err
+	}
+	trk := tracking.Register(app, tracking.Deps{Clock: clk, Inbox: in, Adapters: adapters, Tracker: tracker})
 	if _, err := notify.Register(app, notify.Deps{Clock: clk, Config: cfg, Inbox: in, Content: content.FS}); err != nil {
 		return err
 	}
