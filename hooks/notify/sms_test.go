@@ -235,7 +235,7 @@ func TestQuietHours(t *testing.T) {
 	}{
 		{"New York afternoon", "US", "NY", "+12125550123", t0, t0},
 		{"New York night before DST", "US", "NY", "+12125550123",
-			time.Date(2026, 3, 8, 4, 30, 0, 0, time.UTC), // Sat 23:30 EST
+			time.Date(2026, 3, 8, 4, 30, 0, 0, time.UTC),  // Sat 23:30 EST
 			time.Date(2026, 3, 8, 12, 0, 0, 0, time.UTC)}, // Sun 08:00 EDT (UTC-4, an hour earlier in UTC)
 		{"Los Angeles same instant", "US", "CA", "+13105550123",
 			time.Date(2026, 3, 8, 4, 30, 0, 0, time.UTC), // Sat 20:30 PST: inside
