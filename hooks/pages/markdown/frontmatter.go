@@ -158,14 +158,17 @@ func (m *Meta) parse(lines []string) error {
 			}
 			values = []string{v}
 		}
-		if err := m.set(key, values, isList); err != nil {
+		split := !isList && raw != "" && raw[0] != '"' && raw[0] != '\''
+		if err := m.set(key, values, isList, split); err != nil {
 			return fmt.Errorf("%w: line %d: %w", ErrFrontMatter, lineNo, err)
 		}
 	}
 	return nil
 }
 
-func (m *Meta) set(key string, values []string, isList bool) error {
+// set stores one key. split is true for a plain (unquoted) single value,
+// which list keys read as comma-separated.
+func (m *Meta) set(key string, values []string, isList, split bool) error {
 	one := func() (string, error) {
 		if isList {
 			return "", fmt.Errorf("%s takes one value, not a list", key)
@@ -188,9 +191,9 @@ func (m *Meta) set(key string, values []string, isList bool) error {
 			err = fmt.Errorf("locale %q is not a language tag such as en or es-MX", clip(m.Locale))
 		}
 	case "product_types":
-		m.ProductTypes, err = tokens(key, values, true)
+		m.ProductTypes, err = tokens(key, values, split, true)
 	case "skus":
-		m.SKUs, err = tokens(key, values, false)
+		m.SKUs, err = tokens(key, values, split, false)
 	default:
 		v, e := one()
 		if e != nil {
@@ -204,11 +207,16 @@ func (m *Meta) set(key string, values []string, isList bool) error {
 	return err
 }
 
-// tokens accepts a list or a single comma-separated value.
-func tokens(key string, values []string, lower bool) ([]string, error) {
+// tokens accepts a list, or a single value that is split at commas unless
+// it was quoted.
+func tokens(key string, values []string, split, lower bool) ([]string, error) {
 	var out []string
 	for _, v := range values {
-		for _, p := range strings.Split(v, ",") {
+		parts := []string{v}
+		if split {
+			parts = strings.Split(v, ",")
+		}
+		for _, p := range parts {
 			p = strings.TrimSpace(p)
 			if p == "" {
 				continue

@@ -2,23 +2,36 @@ package markdown
 
 import (
 	"bytes"
+	"slices"
 	"unicode/utf8"
+
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
 )
 
-// goldmark is linear on ordinary text but some hostile shapes cost time
-// proportional to the square of a line's length (a link destination is
-// rescanned to the end of the line for every "[a](") or of a line's
-// container depth ("> > > …", "1. 1. 1. …"). bound rewrites those shapes,
-// which no real guide contains, so that 1 MB of anything renders in well
-// under a second per hundred kilobytes.
+// goldmark is linear on ordinary text, but some hostile shapes cost time
+// proportional to the square of their size:
+//   - container depth on one line ("> > > …", "1. - 1. - …");
+//   - a long line with many link openers (each "[a](" rescans the rest of
+//     the line for its destination);
+//   - many emphasis or link delimiters in one paragraph ("a_*a_*…"), which
+//     the delimiter algorithm matches in quadratic time.
+//
+// No real guide has any of these, so bound and defuse rewrite them (escape
+// the excess, break the line) instead of rejecting the document, keeping
+// 1 MiB of anything to about a second of work.
 const (
 	// maxNesting is the deepest run of block quote or list markers one line
 	// may open; later markers are escaped and read as text.
 	maxNesting = 16
-	// maxLine is the longest line handed to the inline parser; a longer one
-	// is broken at a space (a soft line break inside a paragraph, which
-	// renders the same) or, failing that, at a character boundary.
-	maxLine = 4096
+	// maxLine is the longest line handed to the parser; a longer one is
+	// broken at a space (a soft line break inside a paragraph, which renders
+	// the same) or, failing that, at a character boundary.
+	maxLine = 16 << 10
+	// maxDelims is how many emphasis and link delimiters one paragraph (or
+	// heading, or list item text) may hold; later ones are escaped.
+	maxDelims = 2000
 )
 
 // bound returns src unchanged when it is within the limits, else a
@@ -54,41 +67,54 @@ func bound(src []byte) []byte {
 }
 
 func boundLine(line []byte) ([]byte, bool) {
-	changed := false
-	if at := tooDeep(line); at >= 0 {
-		fixed := make([]byte, 0, len(line)+1)
-		fixed = append(fixed, line[:at]...)
-		fixed = append(fixed, '\\')
-		line = append(fixed, line[at:]...)
-		changed = true
-	}
 	if len(line) <= maxLine {
-		return line, changed
+		return limitDepth(line)
 	}
 	var out []byte
-	for len(line) > maxLine {
-		cut := bytes.LastIndexByte(line[maxLine/2:maxLine], ' ')
-		if cut >= 0 {
-			cut += maxLine / 2
-			out = append(out, line[:cut]...)
+	for len(line) > 0 {
+		cut := len(line)
+		next := cut
+		if cut > maxLine {
+			if sp := bytes.LastIndexByte(line[maxLine/2:maxLine], ' '); sp >= 0 {
+				cut, next = maxLine/2+sp, maxLine/2+sp+1
+			} else {
+				cut = maxLine
+				for cut > 0 && !utf8.RuneStart(line[cut]) {
+					cut--
+				}
+				next = cut
+			}
+		}
+		// Every piece is a line of its own now, so it gets the depth
+		// limit too.
+		piece, _ := limitDepth(line[:cut])
+		if out != nil {
 			out = append(out, '\n')
-			line = line[cut+1:]
-			continue
 		}
-		cut = maxLine
-		for cut > 0 && !utf8.RuneStart(line[cut]) {
-			cut--
-		}
-		out = append(out, line[:cut]...)
-		out = append(out, '\n')
-		line = line[cut:]
+		out = append(out, piece...)
+		line = line[next:]
 	}
-	return append(out, line...), true
+	return out, true
+}
+
+// limitDepth escapes the first container marker beyond maxNesting.
+func limitDepth(line []byte) ([]byte, bool) {
+	at := tooDeep(line)
+	if at < 0 {
+		return line, false
+	}
+	fixed := make([]byte, 0, len(line)+1)
+	fixed = append(fixed, line[:at]...)
+	fixed = append(fixed, '\\')
+	return append(fixed, line[at:]...), true
 }
 
 // tooDeep returns the offset of the punctuation of the first container
 // marker beyond maxNesting on line, or -1.
 func tooDeep(line []byte) int {
+	if thematicBreak(line) {
+		return -1 // "* * * * …" is a rule, not nested lists
+	}
 	depth := 0
 	i := 0
 	for i < len(line) {
@@ -123,4 +149,82 @@ func tooDeep(line []byte) int {
 		}
 	}
 	return -1
+}
+
+// costly are the characters that open or close inline delimiters.
+var costly = [256]bool{'*': true, '_': true, '~': true, '[': true, ']': true, '<': true}
+
+// defuse escapes every delimiter character beyond maxDelims in each block
+// the inline parser will see as one unit. It finds those blocks with a
+// block-only parse, so code blocks and raw HTML are never touched.
+func defuse(src []byte) []byte {
+	total := 0
+	for _, c := range src {
+		if costly[c] {
+			total++
+		}
+	}
+	if total <= maxDelims {
+		return src
+	}
+	blocks := parser.NewParser(
+		parser.WithBlockParsers(parser.DefaultBlockParsers()...),
+	).Parse(text.NewReader(src))
+
+	var at []int // offsets to escape
+	_ = ast.Walk(blocks, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering || n.Type() != ast.TypeBlock || n.IsRaw() {
+			return ast.WalkContinue, nil
+		}
+		lines := n.Lines()
+		seen := 0
+		for i := range lines.Len() {
+			seg := lines.At(i)
+			escaped := false // after an odd run of backslashes
+			for off := seg.Start; off < seg.Stop; off++ {
+				c := src[off]
+				if c == '\\' {
+					escaped = !escaped
+					continue
+				}
+				if costly[c] && !escaped {
+					if seen++; seen > maxDelims {
+						at = append(at, off)
+					}
+				}
+				escaped = false
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	if len(at) == 0 {
+		return src
+	}
+	slices.Sort(at)
+	out := make([]byte, 0, len(src)+len(at))
+	prev := 0
+	for _, off := range at {
+		out = append(out, src[prev:off]...)
+		out = append(out, '\\')
+		prev = off
+	}
+	return append(out, src[prev:]...)
+}
+
+// thematicBreak reports whether line is only one of - * _ and blanks.
+func thematicBreak(line []byte) bool {
+	var mark byte
+	for _, c := range line {
+		switch c {
+		case ' ', '\t':
+		case '-', '*', '_':
+			if mark != 0 && c != mark {
+				return false
+			}
+			mark = c
+		default:
+			return false
+		}
+	}
+	return mark != 0
 }

@@ -42,12 +42,13 @@ type Heading struct {
 }
 
 // Render converts Markdown to sanitised HTML and returns the document's
-// headings in order, each with the id its element carries.
+// headings in order, each with the id its element carries. src is the
+// document body: strip front matter first with ParseFrontMatter.
 func Render(src []byte) (template.HTML, []Heading, error) {
 	if len(src) > MaxSourceBytes {
 		return "", nil, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, len(src), MaxSourceBytes)
 	}
-	src = bound(src)
+	src = defuse(bound(src))
 	md := goldmark.New(goldmark.WithExtensions(extension.GFM))
 	doc := md.Parser().Parse(text.NewReader(src))
 
