@@ -22,6 +22,7 @@ import (
 	"porchlight/hooks/notify"
 	"porchlight/hooks/pages"
 	"porchlight/hooks/startup"
+	"porchlight/hooks/storefront"
 	"porchlight/hooks/tracking"
 	_ "porchlight/migrations"
 	pbpublic "porchlight/pb_public"
@@ -62,6 +63,9 @@ func run() error {
 	if _, err := notify.Register(app, notify.Deps{Clock: clk, Config: cfg, Inbox: in, Content: content.FS}); err != nil {
 		return err
 	}
+	sf := storefront.Register(app, storefront.Deps{Clock: clk, Inbox: in, Tracker: trk,
+		ShopifySecret: cfg.ShopifySecret, WooSecret: cfg.WooSecret, Woo: storefront.WooConfigFromEnv(os.Getenv)})
+	app.RootCmd.AddCommand(storefront.ImportCommand(app, sf), storefront.SyncCommand(app, sf))
 	app.RootCmd.AddCommand(demo.Command(app, demo.Deps{Clock: clk, Tracking: trk,
 		Seed: func(a core.App) error { return startup.Seed(a, content.FS) }}))
 

@@ -151,6 +151,9 @@ func SyncCommand(app core.App, s *Storefront) *cobra.Command {
 				return fmt.Errorf("migrate: %w", err)
 			}
 			res, err := s.SyncWoo(app)
+			if err != nil && res.Seen == 0 {
+				return err
+			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%d order(s) seen, %d changed, %d skipped; cursor %s\n",
 				res.Seen, res.Changed, res.Skipped, res.Cursor.Format(time.RFC3339))
 			return err
