@@ -159,6 +159,7 @@ type smtpSink struct {
 	msgs  []received
 	addr  *net.TCPAddr
 	fail  func(rcpt string) error // optional: refuse some recipients
+	hold  time.Duration           // optional: wait after storing, before answering
 	count chan struct{}
 }
 
@@ -211,6 +212,9 @@ func (x *sess) Data(r io.Reader) error {
 	x.sink.msgs = append(x.sink.msgs, x.cur)
 	x.sink.mu.Unlock()
 	x.sink.count <- struct{}{}
+	if x.sink.hold > 0 {
+		time.Sleep(x.sink.hold) // accepted but not yet acknowledged: the crash window
+	}
 	x.cur = received{}
 	return nil
 }
