@@ -178,3 +178,5 @@ func newEnvNoSecrets(t *testing.T) *env {
 	}
 	return newEnv(t, clk.Now(), adapters, "")
 }
+
+type coreApp = core.App
