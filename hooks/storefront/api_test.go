@@ -50,6 +50,7 @@ const apiOrder = `{
 }`
 
 func TestRESTOrdersAndShipments(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	tok := apiToken(t, e.app)
 	if len(tok) < 32 {
@@ -94,6 +95,7 @@ func TestRESTOrdersAndShipments(t *testing.T) {
 }
 
 func TestRESTValidationErrors(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	tok := "Bearer " + apiToken(t, e.app)
 	type fe struct{ Field, Error string }
@@ -149,6 +151,7 @@ func csvFile(t *testing.T, name string) []byte {
 }
 
 func TestCSVImportBrokenRowsAndReimport(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	rep, err := e.sf.ImportCSV(e.app, bytes.NewReader(csvFile(t, "broken.csv")), storefront.ImportOptions{})
 	if err != nil {
@@ -182,6 +185,7 @@ func TestCSVImportBrokenRowsAndReimport(t *testing.T) {
 }
 
 func TestCSVImportFormatsAndUploadRoute(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	su := testapp.Superuser(t, e.app)
 	upload := func(auth string, name string) *httptest.ResponseRecorder {

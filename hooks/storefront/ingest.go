@@ -116,6 +116,10 @@ func (s *Storefront) UpsertOrder(tx core.App, o model.Order, v Version) (Outcome
 		return "", nil, err
 	}
 
+	if customerID == "" && existing != nil {
+		// A redacted guest has nothing left to be found by; keep the link.
+		customerID = existing.GetString(of.Customer)
+	}
 	rec := existing
 	outcome := Updated
 	if rec == nil {

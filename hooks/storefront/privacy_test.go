@@ -19,6 +19,7 @@ func deliveryFor(t *testing.T, topic string) delivery {
 }
 
 func TestCustomersRedactErasesPIIKeepsAggregates(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.deliverShopify(storyWithout(t, isPrivacy))
 	// A data request first: the export holds what we have.
@@ -94,6 +95,7 @@ func TestCustomersRedactErasesPIIKeepsAggregates(t *testing.T) {
 }
 
 func TestShopRedactErasesEverything(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.deliverShopify(storyWithout(t, isPrivacy))
 	e.deliverShopify([]delivery{deliveryFor(t, "shop/redact")})
@@ -110,6 +112,7 @@ func TestShopRedactErasesEverything(t *testing.T) {
 // Hostile strings are stored as data: HTML, SQL, control characters and a
 // 10 KB name.
 func TestHostileStringsStoredAsData(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	body := string(fixture(t, shopifyDir, "orders_create.json"))
 	huge := strings.Repeat("Ω", 10_000)

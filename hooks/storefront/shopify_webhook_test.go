@@ -39,6 +39,7 @@ func storyWithout(t *testing.T, drop func(string) bool) []delivery {
 }
 
 func TestShopifyStoryMapsEverything(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.deliverShopify(storyWithout(t, isPrivacy))
 
@@ -105,6 +106,7 @@ func TestShopifyStoryMapsEverything(t *testing.T) {
 // Replaying every fixture three times in shuffled order gives the same
 // final state as one in-order pass.
 func TestShopifyShuffledReplayMatchesInOrder(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		drop func(string) bool
@@ -146,6 +148,7 @@ func TestShopifyShuffledReplayMatchesInOrder(t *testing.T) {
 // An orders/updated that changes nothing, or one older than what we hold,
 // saves nothing: no record hooks fire.
 func TestShopifyNoopAndStaleUpdatesSaveNothing(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ds := storyWithout(t, isPrivacy)
 	e.deliverShopify(ds)
@@ -212,6 +215,7 @@ func TestShopifyNoopAndStaleUpdatesSaveNothing(t *testing.T) {
 }
 
 func TestShopifySignatureAndLimits(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	body := fixture(t, shopifyDir, "orders_create.json")
 	d := delivery{Topic: "orders/create", WebhookID: "w-1"}
@@ -264,6 +268,7 @@ func TestShopifySignatureAndLimits(t *testing.T) {
 // A fulfillment whose order never arrives is retried with backoff and then
 // reported as failed.
 func TestShopifyProcessingFailureIsRetriedThenReported(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	mustStatus(t, e.postShopify(delivery{Topic: "fulfillments/create", WebhookID: "f-only"}, fixture(t, shopifyDir, "fulfillments_create.json")), http.StatusOK)
 	if _, err := e.in.ProcessDue(e.app, 10); err != nil {

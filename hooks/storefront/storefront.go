@@ -12,6 +12,7 @@ package storefront
 
 import (
 	"net/http"
+	"sync"
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
@@ -58,6 +59,7 @@ type Storefront struct {
 	wooSecret     []byte
 	woo           WooConfig
 	http          *http.Client
+	syncing       sync.Mutex // one catch-up sync at a time
 }
 
 // Register binds the webhook routes, the inbox handlers, the REST API, the
@@ -90,8 +92,11 @@ func Register(app core.App, d Deps) *Storefront {
 		return se.Next()
 	})
 	app.OnRecordCreate(schema.CAPITokens).BindFunc(func(e *core.RecordEvent) error {
+		// A token left blank in the admin is generated, and active: the
+		// merchant creates it to use it (untick active to revoke).
 		if e.Record.GetString(schema.APITokens.Token) == "" {
 			e.Record.Set(schema.APITokens.Token, newAPIToken())
+			e.Record.Set(schema.APITokens.Active, true)
 		}
 		return e.Next()
 	})

@@ -42,6 +42,7 @@ func (e *env) deliverWoo(ds []delivery) {
 }
 
 func TestWooStoryAndShuffledReplay(t *testing.T) {
+	t.Parallel()
 	ds := loadStory(t, wooDir)
 	ref := newEnv(t)
 	// The ping alone: 200, nothing stored.
@@ -79,6 +80,7 @@ func TestWooStoryAndShuffledReplay(t *testing.T) {
 }
 
 func TestWooDeletedThenNotRestored(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	var ds []delivery
 	for _, d := range loadStory(t, wooDir) {
@@ -94,6 +96,7 @@ func TestWooDeletedThenNotRestored(t *testing.T) {
 }
 
 func TestWooSignature(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	body := fixture(t, wooDir, "order_created.json")
 	req := httpRequest(storefront.WooWebhookPath, body)
@@ -156,6 +159,7 @@ func (f *fakeWoo) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func TestWooCatchUpSync(t *testing.T) {
+	t.Parallel()
 	store := &fakeWoo{}
 	updated := fixture(t, wooDir, "order_updated.json")
 	store.orders = append(store.orders, updated)

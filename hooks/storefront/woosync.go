@@ -52,6 +52,10 @@ func (s *Storefront) SyncWoo(app core.App) (SyncResult, error) {
 	if !s.woo.Enabled() {
 		return res, errors.New("woocommerce sync is not configured (WOOCOMMERCE_URL, WOOCOMMERCE_CONSUMER_KEY, WOOCOMMERCE_CONSUMER_SECRET)")
 	}
+	if !s.syncing.TryLock() {
+		return res, errors.New("woocommerce sync already running")
+	}
+	defer s.syncing.Unlock()
 	st, err := syncState(app, wooSyncKey)
 	if err != nil {
 		return res, err

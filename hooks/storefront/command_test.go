@@ -1,0 +1,80 @@
+package storefront_test
+
+import (
+	"bytes"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"porchlight/hooks/schema"
+	"porchlight/hooks/storefront"
+)
+
+func TestImportCommandReportsPerLine(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	cmd := storefront.ImportCommand(e.app, e.sf)
+	var out, errOut bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetErr(&errOut)
+	cmd.SetArgs([]string{"orders", filepath.Join("csvimport", "testdata", "broken.csv")})
+	err := cmd.Execute()
+	if err == nil || !strings.Contains(err.Error(), "row error") {
+		t.Fatalf("err = %v", err)
+	}
+	for _, want := range []string{"line 4, placed_at:", "line 6, quantity: must be greater than 0", "(order 3002 not imported)"} {
+		if !strings.Contains(errOut.String(), want) {
+			t.Errorf("stderr misses %q:\n%s", want, errOut.String())
+		}
+	}
+	if strings.Contains(errOut.String(), "\r[") {
+		t.Errorf("progress bar drawn on a non-terminal")
+	}
+	if !strings.Contains(out.String(), "5 created") {
+		t.Errorf("stdout = %q", out.String())
+	}
+	// Again: nothing changes.
+	out.Reset()
+	cmd.SetArgs([]string{"orders", filepath.Join("csvimport", "testdata", "good.csv")})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	cmd.SetArgs([]string{"orders", filepath.Join("csvimport", "testdata", "good.csv")})
+	out.Reset()
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "0 created, 0 updated, 3 unchanged") {
+		t.Errorf("re-import: %q", out.String())
+	}
+}
+
+func TestShopifyCancelledOrder(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ds := []delivery{deliveryFor(t, "orders/create"), {
+		Topic: "orders/cancelled", File: "orders_cancelled.json", WebhookID: "cancel-1", EventID: "cancel-evt-1",
+		TriggeredAt: "2025-03-14T16:00:03Z",
+	}}
+	e.deliverShopify(ds)
+	o := firstRecord(t, e.app, schema.COrders)
+	if o.GetString(schema.Orders.Status) != schema.OrderCancelled || o.GetString(schema.Orders.CancelledAt) == "" {
+		t.Errorf("cancelled order = %v", o.FieldsData())
+	}
+}
+
+func TestRevokedAPITokenRefused(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	tok := apiToken(t, e.app)
+	rec, err := e.app.FindFirstRecordByData(schema.CAPITokens, schema.APITokens.Token, tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec.Set(schema.APITokens.Active, false)
+	if err := e.app.Save(rec); err != nil {
+		t.Fatal(err)
+	}
+	mustStatus(t, e.api(storefront.OrdersAPIPath, "Bearer "+tok, apiOrder), http.StatusUnauthorized)
+}
