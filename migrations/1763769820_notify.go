@@ -7,8 +7,9 @@ import (
 	"porchlight/hooks/schema"
 )
 
-// notify adds the dispatcher's claim time and the rendering template key to
-// messages, and an index for the reclaim of stale "sending" rows.
+// notify adds the dispatcher's claim time, the rendering template key and
+// the tracked links' targets to messages, and an index to find an order's
+// message for a milestone.
 func init() {
 	m.Register(func(app core.App) error {
 		c, err := app.FindCollectionByNameOrId(schema.CMessages)
@@ -16,7 +17,7 @@ func init() {
 			return err
 		}
 		f := schema.MessageNotify
-		c.Fields.Add(date(f.ClaimedAt), text(f.TemplateKey, short))
+		c.Fields.Add(date(f.ClaimedAt), text(f.TemplateKey, short), jsonf(f.Links, 64<<10))
 		c.AddIndex("idx_messages_order_trigger", false, "\"order\", \"trigger\", channel", "")
 		return app.Save(c)
 	}, func(app core.App) error {
@@ -27,6 +28,7 @@ func init() {
 		f := schema.MessageNotify
 		c.Fields.RemoveByName(f.ClaimedAt)
 		c.Fields.RemoveByName(f.TemplateKey)
+		c.Fields.RemoveByName(f.Links)
 		c.RemoveIndex("idx_messages_order_trigger")
 		return app.Save(c)
 	})

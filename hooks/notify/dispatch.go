@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"net/mail"
 	"strconv"
 	"strings"
@@ -57,6 +58,15 @@ func (n *Notifier) DispatchDue(ctx context.Context, app core.App) (int, error) {
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
+			// Marketing for one customer goes one at a time, so the
+			// frequency cap counts what the previous one sent.
+			if rec.GetString(schema.Messages.Category) == schema.Marketing {
+				if cid := rec.GetString(schema.Messages.Customer); cid != "" {
+					mu := n.customerLock(cid)
+					mu.Lock()
+					defer mu.Unlock()
+				}
+			}
 			out := n.deliver(ctx, app, rec, senders{mail: mailSnd, mailErr: mailErr, sms: smsSnd, smsErr: smsErr})
 			if err := n.record(app, rec.Id, out); err != nil {
 				app.Logger().Error("notify: record outcome", "message", rec.Id, "err", err)
@@ -65,6 +75,13 @@ func (n *Notifier) DispatchDue(ctx context.Context, app core.App) (int, error) {
 	}
 	wg.Wait()
 	return len(claimed), nil
+}
+
+// customerLock is one of a fixed set of striped locks.
+func (n *Notifier) customerLock(id string) *sync.Mutex {
+	h := fnv.New32a()
+	h.Write([]byte(id))
+	return &n.custLocks[h.Sum32()%uint32(len(n.custLocks))]
 }
 
 // claim marks due rows "sending". A "sending" row whose claim is older than
@@ -117,7 +134,8 @@ type outcome struct {
 	subject    string
 	html, text string
 	tmplKey    string
-	optedOut   bool // Twilio said the number opted out
+	links      []string // targets of the tracked links
+	optedOut   bool     // Twilio said the number opted out
 }
 
 // loadSubject reads what a message is about.
@@ -176,6 +194,9 @@ func (n *Notifier) deliver(ctx context.Context, app core.App, rec *core.Record, 
 		return outcome{status: schema.MsgFailed, err: fmt.Errorf("render: %w", err)}
 	}
 	out := outcome{subject: subj, html: html, text: text, tmplKey: key}
+	if channel == schema.ChannelEmail {
+		out.html, out.links = trackLinks(html, n.baseURL(), rec.Id, unsubscribeURL(n.baseURL(), s))
+	}
 	switch channel {
 	case schema.ChannelEmail:
 		if snd.mailErr != nil {
@@ -187,7 +208,7 @@ func (n *Notifier) deliver(ctx context.Context, app core.App, rec *core.Record, 
 			break
 		}
 		msg := email.Message{MessageID: messageID(rec.Id, b.SenderEmail), FromName: b.SenderName, From: b.SenderEmail,
-			ReplyTo: b.SupportEmail, To: rec.GetString(m.To), Subject: subj, HTML: html, Text: text,
+			ReplyTo: b.SupportEmail, To: rec.GetString(m.To), Subject: subj, HTML: out.html, Text: text,
 			Headers: map[string]string{"X-Porchlight-Message": rec.Id}}
 		if rec.GetString(m.Category) != schema.Transactional {
 			if u := unsubscribeURL(n.baseURL(), s); strings.HasPrefix(u, "https://") {
@@ -260,6 +281,7 @@ func (n *Notifier) record(app core.App, id string, out outcome) error {
 		rec.Set(m.Subject, out.subject)
 		rec.Set(m.BodyHTML, out.html)
 		rec.Set(m.BodyText, out.text)
+		rec.Set(schema.MessageNotify.Links, out.links)
 	}
 	switch out.status {
 	case schema.MsgSent:

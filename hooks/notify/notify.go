@@ -93,6 +93,8 @@ type Notifier struct {
 	emailLim *limiter
 	smsLim   *limiter
 
+	custLocks [64]sync.Mutex // striped by customer id: marketing sends
+
 	defsOnce sync.Once
 	defs     map[string]defaultTemplate
 	defsErr  error

@@ -26,6 +26,7 @@ func (n *Notifier) bindRoutes(se *core.ServeEvent) {
 		n.d.Inbox.Bind(se, PathTwilioInbound, SourceTwilioInbound, n.twilioVerifier(SourceTwilioInbound))
 		n.d.Inbox.Bind(se, PathTwilioStatus, SourceTwilioStatus, n.twilioVerifier(SourceTwilioStatus))
 	}
+	se.Router.GET(PathClick+"{id}/{n}", n.click)
 	se.Router.GET("/u/{token}", n.unsubscribePage)
 	se.Router.POST("/u/{token}", n.unsubscribePost).Bind(apis.BodyLimit(4 << 10))
 	admin := se.Router.Group("/api/notify")

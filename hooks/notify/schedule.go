@@ -27,9 +27,10 @@ var perParcel = map[string]bool{
 	schema.TrigFailedAttempt: true,
 }
 
-// bindHooks schedules messages from order and shipment changes. The rows
-// are written with the change's own transaction (e.App), so a committed
-// milestone always has its messages and a rolled-back one has none. A
+// bindHooks schedules messages from order and shipment changes. Shipment
+// milestones are written with the change's own transaction (e.App), so a
+// committed milestone always has its messages and a rolled-back one has
+// none; the order confirmation is written right after the order commits. A
 // scheduling problem is logged, never allowed to fail the business change.
 func (n *Notifier) bindHooks(app core.App) {
 	after := func(e *core.RecordEvent, f func(tx core.App, r *core.Record) error) error {
@@ -41,7 +42,15 @@ func (n *Notifier) bindHooks(app core.App) {
 		}
 		return nil
 	}
-	app.OnRecordCreate(schema.COrders).BindFunc(func(e *core.RecordEvent) error { return after(e, n.onOrder) })
+	// The order confirmation waits for the commit: the order's lines are
+	// saved after the order in the same transaction, and the flow's
+	// product-type conditions need them.
+	app.OnRecordAfterCreateSuccess(schema.COrders).BindFunc(func(e *core.RecordEvent) error {
+		if err := n.onOrder(e.App, e.Record); err != nil {
+			e.App.Logger().Error("notify: schedule", "collection", schema.COrders, "id", e.Record.Id, "err", err)
+		}
+		return e.Next()
+	})
 	app.OnRecordUpdate(schema.COrders).BindFunc(func(e *core.RecordEvent) error { return after(e, n.onOrder) })
 	app.OnRecordCreate(schema.CShipments).BindFunc(func(e *core.RecordEvent) error { return after(e, n.onShipment) })
 	app.OnRecordUpdate(schema.CShipments).BindFunc(func(e *core.RecordEvent) error { return after(e, n.onShipment) })

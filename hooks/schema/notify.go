@@ -4,10 +4,11 @@ package schema
 
 // MessageNotify are the messages fields the dispatcher adds: when a row was
 // claimed (a "sending" row whose claim is older than the lease is reclaimed
-// after a crash) and which template rendered it.
+// after a crash), which template rendered it, and the original targets of
+// its tracked links (/c/{id}/{n} redirects to Links[n]).
 var MessageNotify = struct {
-	ClaimedAt, TemplateKey string
-}{"claimed_at", "template_key"}
+	ClaimedAt, TemplateKey, Links string
+}{"claimed_at", "template_key", "links"}
 
 // Flow triggers. The list is open: returns and surveys add their own.
 const (
