@@ -1,81 +1,92 @@
 package pages
 
 import (
+	"crypto/subtle"
+	"net"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"porchlight/hooks/pages/i18n"
 	"porchlight/hooks/schema"
-	"porchlight/hooks/token"
 	"porchlight/hooks/tracking/status"
 )
 
-type orderView struct {
-	Number   string
-	Headline string
-}
-
-type stepView struct {
-	Label         string
-	Done, Current bool
-}
-
-type eventView struct {
-	ISO, When, Message, Location string
-}
-
-type shipmentView struct {
-	StatusLabel    string
-	EDD            string
-	Delayed        bool
-	DelayReason    string
-	Steps          []stepView
-	CarrierName    string
-	TrackingNumber string
-	TrackingURL    string
-	Events         []eventView
-}
-
-// labels are the shopper wording of the canonical statuses.
-var labels = map[status.Status]string{
-	status.Pending: "Order received", status.InfoReceived: "Label created", status.InTransit: "On its way",
-	status.OutForDelivery: "Out for delivery", status.AttemptFail: "Delivery attempted",
-	status.AvailableForPickup: "Ready for pickup", status.Delivered: "Delivered",
-	status.Exception: "Problem with delivery", status.Expired: "Tracking stopped",
-}
-
-// progress is the happy path shown as a bar.
-var progress = []status.Status{status.InfoReceived, status.InTransit, status.OutForDelivery, status.Delivered}
-
-func (p *Pages) lookupForm(e *core.RequestEvent) error {
+// track is GET /track: the lookup form, or with ?number= the progress of
+// that one shipment and nothing about its order.
+func (p *Pages) track(e *core.RequestEvent) error {
+	if n := strings.TrimSpace(e.Request.URL.Query().Get("number")); n != "" {
+		return p.parcel(e, n)
+	}
 	data, err := p.base(e)
 	if err != nil {
 		return p.fail(e)
 	}
+	data.Title = data.L.T("lookup.heading")
 	return p.render(e, http.StatusOK, "lookup", data)
+}
+
+func clientIP(e *core.RequestEvent) string {
+	if ip := e.RealIP(); ip != "" {
+		return ip
+	}
+	host, _, _ := net.SplitHostPort(e.Request.RemoteAddr)
+	return host
 }
 
 // lookup finds an order by number plus one contact detail. "No such order"
-// and "wrong contact" answer identically.
+// and "wrong contact" answer identically and do the same work: one query,
+// then every stored contact compared in constant time.
 func (p *Pages) lookup(e *core.RequestEvent) error {
+	number := strings.TrimPrefix(strings.TrimSpace(e.Request.FormValue("number")), "#")
+	contact := strings.TrimSpace(e.Request.FormValue("contact"))
+	now := p.deps.Clock.Now()
+	keys := []string{ipKey(clientIP(e)), numberKey(number)}
+	if blocked, wait := p.limiter.blocked(now, keys...); blocked {
+		return p.tooMany(e, wait)
+	}
 	data, err := p.base(e)
 	if err != nil {
 		return p.fail(e)
 	}
-	number := strings.TrimPrefix(strings.TrimSpace(e.Request.FormValue("number")), "#")
-	contact := strings.TrimSpace(e.Request.FormValue("contact"))
+	data.Title = data.L.T("lookup.heading")
 	data.Number, data.Contact = number, contact
-	if number != "" && contact != "" && len(number) <= 64 && len(contact) <= 320 {
+	switch {
+	case number == "":
+		data.Error = data.L.T("lookup.error.order_required")
+		return p.render(e, http.StatusUnprocessableEntity, "lookup", data)
+	case contact == "":
+		data.Error = data.L.T("lookup.error.contact_required")
+		return p.render(e, http.StatusUnprocessableEntity, "lookup", data)
+	}
+	if len(number) <= 64 && len(contact) <= 320 {
 		if tok := p.matchOrder(e.App, number, contact); tok != "" {
-			return e.Redirect(http.StatusSeeOther, "/t/"+tok)
+			return e.Redirect(http.StatusSeeOther, "/t/"+tok+langSuffix(e))
 		}
 	}
-	data.Error = "We couldn't find an order with those details. Check the order number in your confirmation email."
+	p.limiter.fail(now, keys...)
+	data.Error, data.Hint = data.L.T("lookup.error.not_found"), data.L.T("lookup.error.not_found_hint")
 	return p.render(e, http.StatusOK, "lookup", data)
+}
+
+// langSuffix carries an explicit ?lang= across a redirect.
+func langSuffix(e *core.RequestEvent) string {
+	if l := e.Request.URL.Query().Get("lang"); l != "" && len(l) <= 16 {
+		return "?lang=" + strings.Map(func(r rune) rune {
+			if r == '-' || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') {
+				return r
+			}
+			return -1
+		}, l)
+	}
+	return ""
+}
+
+func normContact(s string) string {
+	return strings.ToLower(strings.NewReplacer(" ", "", "-", "", "(", "", ")", "", ".", "").Replace(strings.TrimSpace(s)))
 }
 
 func (p *Pages) matchOrder(app core.App, number, contact string) string {
@@ -83,111 +94,263 @@ func (p *Pages) matchOrder(app core.App, number, contact string) string {
 	recs, err := app.FindRecordsByFilter(schema.COrders, o.Number+" = {:n} || "+o.Number+" = {:h}", "", 5, 0,
 		dbx.Params{"n": number, "h": "#" + number})
 	if err != nil {
+		app.Logger().Error("lookup: find order", "err", err)
 		return ""
 	}
-	norm := func(s string) string {
-		return strings.ToLower(strings.ReplaceAll(strings.ReplaceAll(strings.TrimSpace(s), " ", ""), "-", ""))
-	}
-	c := norm(contact)
+	c := []byte(normContact(contact))
+	found := ""
 	for _, r := range recs {
+		if r.GetString(o.AccessToken) == "" {
+			continue
+		}
 		for _, v := range []string{r.GetString(o.Email), r.GetString(o.Phone), r.GetString(o.ShipPostal)} {
-			if v != "" && norm(v) == c {
-				return r.GetString(o.AccessToken)
+			if v != "" && subtle.ConstantTimeCompare([]byte(normContact(v)), c) == 1 && found == "" {
+				found = r.GetString(o.AccessToken)
 			}
 		}
 	}
-	return ""
+	return found
 }
 
-func (p *Pages) orderStatus(e *core.RequestEvent) error {
-	tok := e.Request.PathValue("token")
-	if !token.Valid(tok) {
-		return p.notFound(e)
-	}
-	order, err := e.App.FindFirstRecordByData(schema.COrders, schema.Orders.AccessToken, tok)
-	if isNotFound(err) {
-		return p.notFound(e)
-	}
-	if err != nil {
-		e.App.Logger().Error("order status: load order", "err", err)
-		return p.fail(e)
+// parcel is /track?number=: one shipment's progress, no order details.
+func (p *Pages) parcel(e *core.RequestEvent, number string) error {
+	now := p.deps.Clock.Now()
+	keys := []string{ipKey(clientIP(e)), numberKey(number)}
+	if blocked, wait := p.limiter.blocked(now, keys...); blocked {
+		return p.tooMany(e, wait)
 	}
 	data, err := p.base(e)
 	if err != nil {
 		return p.fail(e)
 	}
-	loc := data.Brand.Location()
-	data.Order = orderView{Number: order.GetString(schema.Orders.Number)}
-	ships, err := e.App.FindAllRecords(schema.CShipments, dbx.HashExp{schema.Shipments.Order: order.Id})
-	if err != nil {
-		e.App.Logger().Error("order status: load shipments", "err", err)
-		return p.fail(e)
-	}
-	for _, s := range ships {
-		sv, err := p.shipmentView(e.App, s, loc)
-		if err != nil {
-			e.App.Logger().Error("order status: shipment", "err", err)
+	data.Title = data.L.T("lookup.heading")
+	var ship *core.Record
+	if len(number) <= 64 {
+		ship, err = e.App.FindFirstRecordByData(schema.CShipments, schema.Shipments.TrackingNumber, number)
+		if err != nil && !isNotFound(err) {
+			e.App.Logger().Error("track number: find shipment", "err", err)
 			return p.fail(e)
 		}
-		data.Shipments = append(data.Shipments, sv)
 	}
-	switch {
-	case len(ships) == 0:
-		data.Order.Headline = "We're getting your order ready."
-	case len(ships) == 1:
-		data.Order.Headline = data.Shipments[0].StatusLabel
-	default:
-		data.Order.Headline = "Your order ships in " + itoa(len(ships)) + " parcels."
+	if ship == nil {
+		p.limiter.fail(now, keys...)
+		data.Error, data.Hint = data.L.T("lookup.error.not_found"), data.L.T("lookup.error.not_found_hint")
+		return p.render(e, http.StatusOK, "lookup", data)
 	}
+	sv, err := p.shipmentView(e.App, data.L, ship, data.Brand.Location(), 1, 1)
+	if err != nil {
+		e.App.Logger().Error("track number: shipment", "err", err)
+		return p.fail(e)
+	}
+	sv.TrackingURL = "" // only what the number itself tells
+	data.Parcel = &sv
+	data.Title = sv.StatusLabel
+	return p.render(e, http.StatusOK, "parcel", data)
+}
+
+// orderByToken loads the order whose field holds tok; nil when none.
+func (p *Pages) orderByToken(e *core.RequestEvent, field string) (*core.Record, error) {
+	tok := e.Request.PathValue("token")
+	if !tokenShape(tok) {
+		return nil, nil
+	}
+	order, err := e.App.FindFirstRecordByData(schema.COrders, field, tok)
+	if isNotFound(err) {
+		return nil, nil
+	}
+	return order, err
+}
+
+// orderStatus is /t/{token}.
+func (p *Pages) orderStatus(e *core.RequestEvent) error {
+	order, err := p.orderByToken(e, schema.Orders.AccessToken)
+	if err != nil {
+		e.App.Logger().Error("order status: load order", "err", err)
+		return p.fail(e)
+	}
+	if order == nil {
+		return p.notFound(e)
+	}
+	data, err := p.base(e)
+	if err != nil {
+		return p.fail(e)
+	}
+	if err := p.fillOrder(e, &data, order, false); err != nil {
+		e.App.Logger().Error("order status", "order", order.Id, "err", err)
+		return p.fail(e)
+	}
+	q := e.Request.URL.Query()
+	data.Order.HelpSent = q.Get("sent") == "help"
+	data.Order.SMSSent = q.Get("sent") == "sms"
 	return p.render(e, http.StatusOK, "track", data)
 }
 
-func (p *Pages) shipmentView(app core.App, s *core.Record, loc *time.Location) (shipmentView, error) {
+// shopperLocation is the customer's time zone, else the brand's.
+func shopperLocation(app core.App, order *core.Record, brandLoc *time.Location) (*time.Location, *core.Record) {
+	id := order.GetString(schema.Orders.Customer)
+	if id == "" {
+		return brandLoc, nil
+	}
+	c, err := app.FindRecordById(schema.CCustomers, id)
+	if err != nil {
+		return brandLoc, nil
+	}
+	if tz := c.GetString(schema.Customers.Timezone); tz != "" {
+		if loc, err := time.LoadLocation(tz); err == nil {
+			return loc, c
+		}
+	}
+	return brandLoc, c
+}
+
+// loadShipments renders every parcel of order.
+func (p *Pages) loadShipments(app core.App, l *i18n.Localizer, order *core.Record, loc *time.Location) ([]shipmentView, error) {
+	ships, err := app.FindRecordsByFilter(schema.CShipments, schema.Shipments.Order+" = {:o}", schema.FCreated, 50, 0, dbx.Params{"o": order.Id})
+	if err != nil {
+		return nil, err
+	}
+	var out []shipmentView
+	for i, s := range ships {
+		sv, err := p.shipmentView(app, l, s, loc, i+1, len(ships))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sv)
+	}
+	return out, nil
+}
+
+// headline sums the parcels up in one line.
+func headline(l *i18n.Localizer, ships []shipmentView) (string, string) {
+	switch len(ships) {
+	case 0:
+		return l.T("status.pending"), l.T("status_detail.pending")
+	case 1:
+		return ships[0].StatusLabel, ships[0].StatusDetail
+	}
+	return l.Plural("packages.count", len(ships)), ""
+}
+
+func (p *Pages) shipmentView(app core.App, l *i18n.Localizer, s *core.Record, loc *time.Location, n, total int) (shipmentView, error) {
 	sh := schema.Shipments
 	st := status.Status(s.GetString(sh.Status))
+	if !status.Valid(string(st)) {
+		st = status.Pending
+	}
+	sub := s.GetString(sh.Substatus)
 	v := shipmentView{
-		StatusLabel: labels[st], Delayed: s.GetBool(sh.Delayed), DelayReason: s.GetString(sh.DelayReason),
-		CarrierName: strings.ToUpper(s.GetString(sh.Carrier)), TrackingNumber: s.GetString(sh.TrackingNumber),
-		TrackingURL: s.GetString(sh.TrackingURL),
+		StatusLabel: l.T("status." + string(st)), StatusDetail: l.T("status_detail." + string(st)),
+		TrackingNumber: s.GetString(sh.TrackingNumber), TrackingURL: s.GetString(sh.TrackingURL),
+		Delivered: st == status.Delivered, TimelineHeading: l.T("order.timeline_heading"), NextHeading: l.T("delay.heading_next"),
 	}
-	if v.StatusLabel == "" {
-		v.StatusLabel = labels[status.Pending]
+	if total > 1 {
+		v.Label = l.T("order.package_of", "n", n, "total", total)
 	}
-	if min, max := s.GetDateTime(sh.EDDMin), s.GetDateTime(sh.EDDMax); !min.IsZero() && st != status.Delivered {
-		v.EDD = min.Time().In(loc).Format("Mon 2 Jan")
-		if !max.IsZero() && !max.Time().Equal(min.Time()) {
-			v.EDD += " – " + max.Time().In(loc).Format("Mon 2 Jan")
+	v.CarrierName = carrierName(s.GetString(sh.Carrier))
+	if v.CarrierName != "" {
+		v.TrackOnCarrier = l.T("order.track_on_carrier", "carrier", v.CarrierName)
+	}
+	// EDD windows are civil dates stored at 00:00 UTC: format them in UTC.
+	min, max := s.GetDateTime(sh.EDDMin).Time(), s.GetDateTime(sh.EDDMax).Time()
+	switch {
+	case st == status.Delivered:
+		if d := s.GetDateTime(sh.DeliveredAt).Time(); !d.IsZero() {
+			v.EDD = l.T("eta.delivered_on", "date", l.Date(d, loc))
 		}
+	case !min.IsZero() || !max.IsZero():
+		v.EDD = l.T("eta.arrives", "window", l.DateWindow(min, max, time.UTC))
+	case st == status.Pending:
+		v.EDD = l.T("eta.pending")
 	}
-	reached := -1
-	for i, ps := range progress {
-		if rank(st) >= rank(ps) {
-			reached = i
+	delayed := s.GetBool(sh.Delayed)
+	problem := delayed || st == status.Exception || st == status.AttemptFail || st == status.AvailableForPickup || st == status.Expired
+	if problem && st != status.Delivered {
+		d := l.Delay(delayReason(st, sub))
+		v.Delay = &d
+		v.Problem = st != status.AvailableForPickup || delayed
+	}
+	if st != status.Delivered && eddChanged(s) {
+		why := l.T("status." + string(st))
+		if v.Delay != nil {
+			why = v.Delay.Title
 		}
+		v.EDDChanged = l.T("eta.changed", "reason", why)
 	}
+	reached := rank(st)
 	for i, ps := range progress {
-		v.Steps = append(v.Steps, stepView{Label: labels[ps], Done: i <= reached, Current: i == reached})
+		v.Steps = append(v.Steps, stepView{Label: l.T("status." + string(ps)), Done: i <= reached, Current: i == reached})
 	}
-	events, err := app.FindRecordsByFilter(schema.CTrackingEvents, schema.TrackingEvents.Shipment+" = {:s}",
-		"-"+schema.TrackingEvents.OccurredAt, 200, 0, dbx.Params{"s": s.Id})
+	te := schema.TrackingEvents
+	events, err := app.FindRecordsByFilter(schema.CTrackingEvents, te.Shipment+" = {:s}",
+		"-"+te.OccurredAt, 100, 0, dbx.Params{"s": s.Id})
 	if err != nil {
 		return v, err
 	}
-	te := schema.TrackingEvents
 	for _, ev := range events {
-		at := ev.GetDateTime(te.OccurredAt).Time().In(loc)
-		v.Events = append(v.Events, eventView{ISO: at.Format(time.RFC3339), When: at.Format("Mon 2 Jan, 15:04"),
-			Message: ev.GetString(te.Message), Location: ev.GetString(te.Location)})
+		at := ev.GetDateTime(te.OccurredAt).Time()
+		es := ev.GetString(te.Status)
+		label := ""
+		if status.Valid(es) {
+			label = l.T("status." + es)
+		}
+		v.Events = append(v.Events, eventView{ISO: at.UTC().Format(time.RFC3339), When: l.DateTime(at, loc),
+			Status: label, Message: ev.GetString(te.Message), Location: ev.GetString(te.Location)})
+	}
+	if len(events) > 0 {
+		v.LastUpdate = l.T("order.last_update", "time", v.Events[0].When)
 	}
 	return v, nil
 }
 
-// rank orders statuses along the happy path for the progress bar.
+// eddChanged reports whether the window moved after the first estimate.
+func eddChanged(s *core.Record) bool {
+	var hist []struct {
+		Min string `json:"min"`
+		Max string `json:"max"`
+	}
+	_ = s.UnmarshalJSONField(schema.Shipments.EDDHistory, &hist)
+	if len(hist) < 2 {
+		return false
+	}
+	first, last := hist[0], hist[len(hist)-1]
+	return first.Min != last.Min || first.Max != last.Max
+}
+
+// delayReason picks the catalogue explanation for a parcel's substatus.
+func delayReason(st status.Status, sub string) string {
+	switch sub {
+	case status.SubCustoms, status.SubDocumentsReq, status.SubHeldForPayment:
+		return "customs"
+	case status.SubAddressIssue, status.SubNoAccess, status.SubUndeliverable:
+		return "address"
+	case status.SubWeather:
+		return "weather"
+	case status.SubHeldForPickup, status.SubUnclaimed:
+		return "held_for_pickup"
+	case status.SubDamaged:
+		return "damaged"
+	case status.SubLost, status.SubDisposed:
+		return "lost"
+	case status.SubReturnToSender, status.SubReturned:
+		return "returning"
+	case status.SubRefused, status.SubRejected:
+		return "refused"
+	}
+	if st == status.AvailableForPickup {
+		return "held_for_pickup"
+	}
+	return "generic"
+}
+
+// progress is the canonical happy path shown as a bar.
+var progress = []status.Status{status.Pending, status.InfoReceived, status.InTransit, status.OutForDelivery, status.Delivered}
+
+// rank places a status on the progress bar (an index into progress).
 func rank(s status.Status) int {
 	switch s {
 	case status.InfoReceived:
 		return 1
-	case status.InTransit, status.Exception, status.AttemptFail:
+	case status.InTransit, status.Exception, status.AttemptFail, status.Expired:
 		return 2
 	case status.OutForDelivery, status.AvailableForPickup:
 		return 3
@@ -197,4 +360,21 @@ func rank(s status.Status) int {
 	return 0
 }
 
-func itoa(n int) string { return strconv.Itoa(n) }
+var carrierNames = map[string]string{
+	"ups": "UPS", "usps": "USPS", "fedex": "FedEx", "dhl": "DHL Express", "amazon": "Amazon Logistics",
+	"ontrac": "OnTrac", "lasership": "LaserShip", "canadapost": "Canada Post", "purolator": "Purolator",
+	"dpd": "DPD", "yodel": "Yodel", "royalmail": "Royal Mail", "laposte": "La Poste", "deutschepost": "Deutsche Post",
+	"postnl": "PostNL", "auspost": "Australia Post", "evri": "Evri", "gls": "GLS", "correos": "Correos",
+}
+
+// carrierName is the display name of a carrier id; unknown ids show as
+// given (escaped by the template), "unknown" and "" show nothing.
+func carrierName(id string) string {
+	if n, ok := carrierNames[strings.ToLower(id)]; ok {
+		return n
+	}
+	if id == "" || strings.EqualFold(id, "unknown") || strings.EqualFold(id, "simulator") || len(id) > 40 {
+		return ""
+	}
+	return id
+}

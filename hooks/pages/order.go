@@ -1,0 +1,297 @@
+package pages
+
+import (
+	"html/template"
+	"strings"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"porchlight/hooks/pages/i18n"
+	"porchlight/hooks/pages/markdown"
+	"porchlight/hooks/schema"
+	"porchlight/hooks/token"
+)
+
+type orderView struct {
+	Number, Token       string
+	Placed              string
+	Headline, Detail    string
+	Items               []itemView
+	Guides              []guideLink
+	Recommendations     []recView
+	Topics              []topicView
+	SMSConsent          string
+	HasCustomer         bool
+	HelpSent, SMSSent   bool
+	HelpError, SMSError string
+	Message, Phone      string
+	Gift                bool
+	SMSPhone            string
+}
+
+type itemView struct {
+	Title, Qty string
+}
+
+type guideLink struct {
+	Title, Href, Label string
+}
+
+type recView struct {
+	Title, Price, Href string
+}
+
+type topicView struct {
+	Value, Label string
+	Selected     bool
+}
+
+type stepView struct {
+	Label         string
+	Done, Current bool
+}
+
+type eventView struct {
+	ISO, When, Status, Message, Location string
+}
+
+type shipmentView struct {
+	Label           string // "Package 1 of 2" when split
+	StatusLabel     string
+	StatusDetail    string
+	EDD             string
+	EDDChanged      string
+	Delay           *i18n.Delay
+	Problem         bool
+	Delivered       bool
+	Steps           []stepView
+	CarrierName     string
+	TrackOnCarrier  string
+	TrackingNumber  string
+	TrackingURL     string
+	Events          []eventView
+	LastUpdate      string
+	TimelineHeading string
+	NextHeading     string
+}
+
+type guideView struct {
+	Title string
+	HTML  template.HTML
+	TOC   []markdown.Heading
+}
+
+func tokenShape(s string) bool { return token.Valid(s) }
+
+// fillOrder loads everything the order page (or, with gift, the gift page)
+// shows about order.
+func (p *Pages) fillOrder(e *core.RequestEvent, data *page, order *core.Record, gift bool) error {
+	app, l, o := e.App, data.L, schema.Orders
+	loc, customer := shopperLocation(app, order, data.Brand.Location())
+	ships, err := p.loadShipments(app, l, order, loc)
+	if err != nil {
+		return err
+	}
+	data.Shipments = ships
+	v := orderView{Number: order.GetString(o.Number), Gift: gift}
+	v.Headline, v.Detail = headline(l, ships)
+	if gift {
+		for i := range data.Shipments {
+			// The recipient sees progress and dates, not where it goes.
+			data.Shipments[i].Events = nil
+			data.Shipments[i].TrackingURL = ""
+			data.Shipments[i].TrackingNumber = ""
+			data.Shipments[i].LastUpdate = ""
+		}
+		data.Order = v
+		data.Title = l.T("title.gift")
+		return nil
+	}
+	data.Title = l.T("title.order", "number", v.Number)
+	v.Token = order.GetString(o.AccessToken)
+	v.Placed = l.T("order.placed", "date", l.Date(order.GetDateTime(o.PlacedAt).Time(), loc))
+	v.HasCustomer = customer != nil
+	if customer != nil {
+		v.SMSPhone = maskPhone(customer.GetString(schema.Customers.Phone))
+	}
+	v.SMSConsent = l.T("sms.consent", "brand", data.Brand.Name, "max", 5)
+	for _, t := range schema.HelpTopics {
+		v.Topics = append(v.Topics, topicView{Value: t, Label: l.T("help.topic." + t)})
+	}
+
+	items, err := app.FindAllRecords(schema.COrderItems, dbx.HashExp{schema.OrderItems.Order: order.Id})
+	if err != nil {
+		return err
+	}
+	var productIDs []any
+	inOrder := map[string]bool{}
+	for _, it := range items {
+		v.Items = append(v.Items, itemView{Title: it.GetString(schema.OrderItems.Title), Qty: l.T("order.quantity", "count", it.GetInt(schema.OrderItems.Quantity))})
+		if pid := it.GetString(schema.OrderItems.Product); pid != "" {
+			productIDs = append(productIDs, pid)
+			inOrder[pid] = true
+		}
+	}
+	delivered := len(ships) > 0
+	onTime := true
+	for _, s := range ships {
+		delivered = delivered && s.Delivered
+		if s.Delay != nil || s.EDDChanged != "" {
+			onTime = false
+		}
+	}
+	v.Guides = p.orderGuides(app, l, productIDs, delivered)
+
+	open, err := hasOpenRequests(app, order.Id)
+	if err != nil {
+		return err
+	}
+	if onTime && !open {
+		v.Recommendations = p.recommendations(app, l, inOrder, order.GetString(o.Currency), data.Brand.WebsiteURL)
+	}
+	data.Order = v
+	return nil
+}
+
+// hasOpenRequests reports an open help request or return on the order.
+func hasOpenRequests(app core.App, orderID string) (bool, error) {
+	h := schema.HelpRequests
+	n, err := app.CountRecords(schema.CHelpRequests, dbx.HashExp{h.Order: orderID}, dbx.NotIn(h.Status, "resolved"))
+	if err != nil || n > 0 {
+		return n > 0, err
+	}
+	r := schema.Returns
+	n, err = app.CountRecords(schema.CReturns, dbx.HashExp{r.Order: orderID},
+		dbx.NotIn(r.Status, "refunded", "exchanged", "credited", "rejected", "cancelled"))
+	return n > 0, err
+}
+
+// orderGuides links the guides of the order's products: before delivery to
+// "Before it arrives", after it to "Start here" (the guide's own sections
+// when it has them).
+func (p *Pages) orderGuides(app core.App, l *i18n.Localizer, productIDs []any, delivered bool) []guideLink {
+	if len(productIDs) == 0 {
+		return nil
+	}
+	products, err := app.FindAllRecords(schema.CProducts, dbx.In(schema.FID, productIDs...))
+	if err != nil {
+		app.Logger().Warn("order guides: products", "err", err)
+		return nil
+	}
+	label, anchor := l.T("guide.before_it_arrives"), "before-it-arrives"
+	if delivered {
+		label, anchor = l.T("guide.start_here"), "start-here"
+	}
+	var out []guideLink
+	seen := map[string]bool{}
+	for _, pr := range products {
+		slug := pr.GetString(schema.Products.GuideSlug)
+		if slug == "" || seen[slug] {
+			continue
+		}
+		seen[slug] = true
+		g := findGuide(app, slug, l.Locale())
+		if g == nil {
+			continue
+		}
+		href := "/guides/" + slug + "?lang=" + l.Locale()
+		if _, toc := renderGuide(g); hasHeading(toc, anchor) {
+			href += "#" + anchor
+		}
+		out = append(out, guideLink{Title: g.GetString(schema.Guides.Title), Href: href, Label: label})
+	}
+	if faq := findGuide(app, "shipping-faq", l.Locale()); faq != nil {
+		out = append(out, guideLink{Title: faq.GetString(schema.Guides.Title), Href: "/guides/shipping-faq?lang=" + l.Locale(), Label: l.T("title.guides")})
+	}
+	return out
+}
+
+func hasHeading(toc []markdown.Heading, id string) bool {
+	for _, h := range toc {
+		if h.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// findGuide returns the published guide slug in locale, else in English.
+func findGuide(app core.App, slug, locale string) *core.Record {
+	g := schema.Guides
+	for _, loc := range []string{locale, i18n.Fallback} {
+		rec, err := app.FindFirstRecordByFilter(schema.CGuides, g.Slug+" = {:s} && "+g.Locale+" = {:l} && "+g.Published+" = true",
+			dbx.Params{"s": slug, "l": loc})
+		if err == nil {
+			return rec
+		}
+	}
+	return nil
+}
+
+func renderGuide(rec *core.Record) (template.HTML, []markdown.Heading) {
+	_, body, err := markdown.ParseFrontMatter([]byte(rec.GetString(schema.Guides.Body)))
+	if err != nil {
+		body = []byte(rec.GetString(schema.Guides.Body))
+	}
+	html, toc, err := markdown.Render(body)
+	if err != nil {
+		return "", nil
+	}
+	return html, toc
+}
+
+// recommendations are up to three of the merchant's own products that are
+// not in the order.
+func (p *Pages) recommendations(app core.App, l *i18n.Localizer, inOrder map[string]bool, currency, website string) []recView {
+	recs, err := app.FindRecordsByFilter(schema.CProducts, schema.Products.ProductType+" != 'gift'", "-"+schema.FCreated, 20, 0)
+	if err != nil {
+		app.Logger().Warn("recommendations", "err", err)
+		return nil
+	}
+	var out []recView
+	for _, r := range recs {
+		if inOrder[r.Id] || len(out) == 3 {
+			continue
+		}
+		v := recView{Title: r.GetString(schema.Products.Title), Href: website}
+		if c := r.GetInt(schema.Products.PriceCents); c > 0 && currency != "" {
+			v.Price = l.Money(int64(c), currency)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// consentEntry is one line of customers.consent_log written by the page.
+func consentEntry(now time.Time, source, locale, wording, phone, orderID string) map[string]any {
+	return map[string]any{
+		"at": now.UTC().Format(time.RFC3339), "source": source, "sms_transactional": true,
+		"locale": locale, "wording": wording, "phone": phone, "order": orderID,
+	}
+}
+
+func normPhone(s string) (string, bool) {
+	s = strings.NewReplacer(" ", "", "-", "", "(", "", ")", "", ".", "").Replace(strings.TrimSpace(s))
+	if strings.HasPrefix(s, "00") {
+		s = "+" + s[2:]
+	}
+	if !strings.HasPrefix(s, "+") || len(s) < 9 || len(s) > 16 {
+		return "", false
+	}
+	for _, r := range s[1:] {
+		if r < '0' || r > '9' {
+			return "", false
+		}
+	}
+	return s, s[1] != '0'
+}
+
+// maskPhone shows only the last digits of a number on the page.
+func maskPhone(s string) string {
+	if len(s) < 4 {
+		return ""
+	}
+	return "•••• " + s[len(s)-4:]
+}
