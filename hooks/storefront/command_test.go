@@ -78,3 +78,21 @@ func TestRevokedAPITokenRefused(t *testing.T) {
 	}
 	mustStatus(t, e.api(storefront.OrdersAPIPath, "Bearer "+tok, apiOrder), http.StatusUnauthorized)
 }
+
+// Posting the same shipment (same external id) with a corrected tracking
+// number updates it instead of adding a parcel.
+func TestRESTShipmentCorrectedTrackingNumber(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	tok := "Bearer " + apiToken(t, e.app)
+	mustStatus(t, e.api(storefront.OrdersAPIPath, tok, apiOrder), http.StatusCreated)
+	first := `{"order_external_id":"ERP-1001","external_id":"parcel-1","carrier":"UPS","tracking_number":"1Z999AA10123456780"}`
+	fixed := `{"order_external_id":"ERP-1001","external_id":"parcel-1","carrier":"UPS","tracking_number":"1Z999AA10123456784"}`
+	mustStatus(t, e.api(storefront.ShipmentsAPIPath, tok, first), http.StatusCreated)
+	mustStatus(t, e.api(storefront.ShipmentsAPIPath, tok, fixed), http.StatusOK)
+	mustStatus(t, e.api(storefront.ShipmentsAPIPath, tok, fixed), http.StatusOK)
+	sh := firstRecord(t, e.app, schema.CShipments)
+	if sh.GetString(schema.Shipments.TrackingNumber) != "1Z999AA10123456784" {
+		t.Errorf("shipment = %v", sh.FieldsData())
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"porchlight/hooks/storefront/csvimport"
+	"porchlight/hooks/storefront/model"
 )
 
 // ImportReport says what a CSV import did.
@@ -82,7 +83,7 @@ func (s *Storefront) apiImport(e *core.RequestEvent) error {
 	if strings.HasPrefix(e.Request.Header.Get("Content-Type"), "multipart/form-data") {
 		f, _, err := e.Request.FormFile("file")
 		if err != nil {
-			return e.JSON(http.StatusBadRequest, FieldErrors{Errors: nil})
+			return e.JSON(http.StatusBadRequest, FieldErrors{Errors: []model.FieldError{{Field: "file", Error: "is required (a CSV file)"}}})
 		}
 		defer f.Close()
 		r = f

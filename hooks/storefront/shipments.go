@@ -60,6 +60,16 @@ func (s *Storefront) upsertFulfillment(tx core.App, order *core.Record, source m
 		carrier := carrierID(f.TrackingCompany, tn)
 		rec, err := tx.FindFirstRecordByFilter(schema.CShipments, sh.Order+" = {:o} && "+sh.TrackingNumber+" = {:n}",
 			dbx.Params{"o": order.Id, "n": tn})
+		if errors.Is(err, sql.ErrNoRows) && len(f.TrackingNumbers) == 1 && f.ExternalID != "" {
+			// The same shipment under a corrected tracking number: update it
+			// rather than adding a second parcel.
+			rec, err = tx.FindFirstRecordByFilter(schema.CShipments,
+				sh.Order+" = {:o} && "+sh.Source+" = {:s} && "+sh.ExternalID+" = {:e}",
+				dbx.Params{"o": order.Id, "s": string(source), "e": clip(f.ExternalID, 200)})
+			if err == nil && !f.UpdatedAt.IsZero() && f.UpdatedAt.Before(recTime(rec, si.SourceUpdatedAt)) {
+				continue // an older version of a shipment we hold under its newer number
+			}
+		}
 		if errors.Is(err, sql.ErrNoRows) {
 			rec = nil
 			if other, err := tx.FindFirstRecordByFilter(schema.CShipments, sh.Carrier+" = {:c} && "+sh.TrackingNumber+" = {:n}",
@@ -79,6 +89,7 @@ func (s *Storefront) upsertFulfillment(tx core.App, order *core.Record, source m
 		held := recTime(rec, si.SourceUpdatedAt)
 		if rec.IsNew() || f.UpdatedAt.IsZero() || !f.UpdatedAt.Before(held) {
 			d := &diff{rec: rec}
+			d.str(sh.TrackingNumber, tn)
 			if rec.IsNew() || f.TrackingCompany != "" {
 				d.str(sh.Carrier, carrier)
 			}
