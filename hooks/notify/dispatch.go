@@ -183,6 +183,10 @@ func (n *Notifier) deliver(ctx context.Context, app core.App, rec *core.Record, 
 	b, _ := brand.Load(app)
 	channel := rec.GetString(m.Channel)
 	now := n.clock.Now()
+	if until := n.capUntil(app, rec, s); until.After(now) {
+		return outcome{status: schema.MsgScheduled, held: true, retryAt: until,
+			err: fmt.Errorf("frequency cap: %d marketing messages in 24h, deferred until %s", n.d.FrequencyCap, until.Format(time.RFC3339))}
+	}
 	if channel == schema.ChannelSMS && rec.GetString(m.Trigger) != schema.TrigHelpReply {
 		if next := n.quietUntil(s, rec.GetString(m.To), b, now); next.After(now) {
 			return outcome{status: schema.MsgScheduled, held: true, retryAt: next,

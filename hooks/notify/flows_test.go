@@ -127,10 +127,10 @@ func TestSuppressionMatrix(t *testing.T) {
 		{"frequency cap", func(t *testing.T, e *env) {
 			for i := range 2 {
 				m := schema.Messages
-				e.save(t, schema.CMessages, map[string]any{m.Customer: e.cust.Id, m.Channel: schema.ChannelEmail, m.Status: schema.MsgSent,
+				e.save(t, schema.CMessages, map[string]any{m.Customer: e.cust.Id, m.Channel: schema.ChannelEmail, m.Status: schema.MsgSent, m.Category: schema.Marketing,
 					m.SentAt: t0.Add(15*24*time.Hour - time.Duration(i+1)*time.Hour), m.IdempotencyKey: "test:cap:" + string(rune('a'+i)), m.To: "x@example.com"})
 			}
-		}, notify.ReasonFrequencyCap},
+		}, "deferred"},
 		{"order cancelled", func(t *testing.T, e *env) {
 			e.order.Set(schema.Orders.Status, schema.OrderCancelled)
 			must(t, e.app.Save(e.order))
@@ -154,6 +154,18 @@ func TestSuppressionMatrix(t *testing.T) {
 			case tc.reason == "":
 				if r.GetString(m.Status) != schema.MsgSent {
 					t.Errorf("status %q reason %q err %q, want sent", r.GetString(m.Status), r.GetString(m.SuppressedReason), r.GetString(m.LastError))
+				}
+			case tc.reason == "deferred":
+				// Two marketing messages sent 1h and 2h ago: it waits until
+				// the older one is 24h old, then goes.
+				want := t0.Add(15*24*time.Hour - 2*time.Hour + 24*time.Hour)
+				if r.GetString(m.Status) != schema.MsgScheduled || !r.GetDateTime(m.DueAt).Time().Equal(want) || !strings.Contains(r.GetString(m.LastError), "frequency cap") {
+					t.Errorf("status %q due %v err %q, want deferred to %v", r.GetString(m.Status), r.GetDateTime(m.DueAt).Time(), r.GetString(m.LastError), want)
+				}
+				e.clk.Set(want)
+				e.dispatch(t)
+				if r, _ = e.app.FindRecordById(schema.CMessages, r.Id); r.GetString(m.Status) != schema.MsgSent {
+					t.Errorf("after the window: %q", r.GetString(m.Status))
 				}
 			case tc.reason == "cancelled":
 				if r.GetString(m.Status) != schema.MsgCancelled {

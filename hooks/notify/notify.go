@@ -68,7 +68,7 @@ type Deps struct {
 	Batch        int           // rows claimed per pass (100)
 	Lease        time.Duration // a "sending" row older than this is reclaimed (5m)
 	MaxAttempts  int           // attempts before a transient failure becomes final (8)
-	FrequencyCap int           // marketing messages per customer per day (2)
+	FrequencyCap int           // marketing messages per customer per 24h; more wait (2)
 	DigestWindow time.Duration // parcels of one order reaching a milestone within this share one message (30m)
 	MaxLateness  time.Duration // milestones older than this are recorded as suppressed, not sent (72h)
 	SMSConns     int           // parallel Twilio requests (4)

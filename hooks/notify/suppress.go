@@ -23,7 +23,6 @@ const (
 	ReasonHelpOpen       = "help_request_open"
 	ReasonUnhappy        = "customer_unhappy"
 	ReasonDetractor      = "survey_detractor"
-	ReasonFrequencyCap   = "frequency_cap"
 )
 
 // DetractorWindow is how long an NPS detractor answer (0–6) suppresses
@@ -104,13 +103,28 @@ func (n *Notifier) suppression(app core.App, msg *core.Record, s *subject) strin
 			return ReasonDetractor
 		}
 	}
-	sent, _ := app.CountRecords(schema.CMessages, dbx.HashExp{m.Customer: s.customer.Id},
-		dbx.In(m.Status, schema.MsgSent, schema.MsgDelivered),
-		dbx.NewExp(m.SentAt+" >= {:since}", dbx.Params{"since": dbTime(now.Add(-24 * time.Hour))}))
-	if int(sent) >= n.d.FrequencyCap {
-		return ReasonFrequencyCap
-	}
 	return ""
+}
+
+// capUntil applies the frequency cap: when the customer already had
+// FrequencyCap marketing messages in the last 24 hours, it returns when the
+// oldest of them leaves the window (the message waits until then); else the
+// zero time.
+func (n *Notifier) capUntil(app core.App, msg *core.Record, s *subject) time.Time {
+	m := schema.Messages
+	if msg.GetString(m.Category) != schema.Marketing || s.customer == nil {
+		return time.Time{}
+	}
+	now := n.clock.Now()
+	recent, err := app.FindRecordsByFilter(schema.CMessages,
+		m.Customer+" = {:c} && "+m.Category+" = {:mk} && ("+m.Status+" = {:s1} || "+m.Status+" = {:s2}) && "+m.SentAt+" > {:since} && id != {:id}",
+		"-"+m.SentAt, n.d.FrequencyCap, 0,
+		dbx.Params{"c": s.customer.Id, "mk": schema.Marketing, "s1": schema.MsgSent, "s2": schema.MsgDelivered,
+			"since": dbTime(now.Add(-24 * time.Hour)), "id": msg.Id})
+	if err != nil || len(recent) < n.d.FrequencyCap {
+		return time.Time{}
+	}
+	return recent[len(recent)-1].GetDateTime(m.SentAt).Time().Add(24 * time.Hour)
 }
 
 func dbTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.000Z") }

@@ -66,12 +66,15 @@ func (n *Notifier) vars(app core.App, s *subject, b brand.Brand) render.Vars {
 		v.Links.Tracking = base + "/track"
 	}
 	v.Links.Returns = base + "/returns"
+	ships, _ := app.FindRecordsByFilter(schema.CShipments, sh.Order+" = {:o}", schema.FCreated, 0, 0, dbx.Params{"o": s.order.Id})
+	for _, p := range ships {
+		v.Order.Parcels = append(v.Order.Parcels, render.Parcel{Carrier: strings.ToUpper(p.GetString(sh.Carrier)),
+			TrackingNumber: p.GetString(sh.TrackingNumber), Status: strings.ReplaceAll(p.GetString(sh.Status), "_", " "),
+			TrackingURL: p.GetString(sh.TrackingURL)})
+	}
 	ship := s.ship
-	if ship == nil {
-		ships, _ := app.FindRecordsByFilter(schema.CShipments, sh.Order+" = {:o}", "-"+schema.FCreated, 1, 0, dbx.Params{"o": s.order.Id})
-		if len(ships) > 0 {
-			ship = ships[0]
-		}
+	if ship == nil && len(ships) > 0 {
+		ship = ships[len(ships)-1]
 	}
 	if ship != nil {
 		st := ship.GetString(sh.Status)

@@ -38,6 +38,7 @@ type Order struct {
 	Currency   string // ISO 4217, e.g. "USD"
 	PlacedDate string // formatted, e.g. "3 Oct 2025"
 	Items      []Item
+	Parcels    []Parcel // every parcel of the order: one message covers a split shipment
 }
 
 // Item is one order line.
@@ -54,6 +55,14 @@ type Shipment struct {
 	TrackingURL    string // the carrier's own tracking page
 	Status         string // localised label of the canonical status
 	Substatus      string // localised explanation of the substatus
+}
+
+// Parcel is one shipment of the order, for messages that digest several.
+type Parcel struct {
+	Carrier        string
+	TrackingNumber string
+	Status         string // localised label of the canonical status
+	TrackingURL    string // the carrier's own tracking page
 }
 
 // EDD is the estimated delivery date.
@@ -146,6 +155,23 @@ var defs = []varDef{
 	{name: "shipment.status", kind: KindText, desc: "Shipment status label", get: func(v *Vars) string { return v.Shipment.Status }},
 	{name: "shipment.substatus", kind: KindText, desc: "What the latest carrier detail means", get: func(v *Vars) string { return v.Shipment.Substatus }},
 
+	{
+		name: "order.parcels", kind: KindList, desc: "Every parcel of the order (split shipments)",
+		items: func(v *Vars) []map[string]string {
+			out := make([]map[string]string, len(v.Order.Parcels))
+			for i, p := range v.Order.Parcels {
+				out[i] = map[string]string{"carrier": p.Carrier, "tracking_number": p.TrackingNumber, "status": p.Status, "tracking_url": p.TrackingURL}
+			}
+			return out
+		},
+		fields: []fieldDef{
+			{name: "carrier", kind: KindText, desc: "Carrier name"},
+			{name: "tracking_number", kind: KindText, desc: "Carrier tracking number"},
+			{name: "status", kind: KindText, desc: "Parcel status label"},
+			{name: "tracking_url", kind: KindURL, desc: "Carrier's own tracking page"},
+		},
+	},
+
 	{name: "edd.window", kind: KindText, desc: "Estimated delivery window, localised", get: func(v *Vars) string { return v.EDD.Window }},
 
 	{name: "links.tracking", kind: KindURL, desc: "Our tracking page for this shipment", get: func(v *Vars) string { return v.Links.Tracking }},
@@ -220,6 +246,10 @@ func SampleVars() Vars {
 			Items: []Item{
 				{Name: "Linen shirt", Variant: "M / Sage", Quantity: 1},
 				{Name: "Canvas tote", Quantity: 2},
+			},
+			Parcels: []Parcel{
+				{Carrier: "UPS", TrackingNumber: "1Z999AA10123456784", Status: "In transit", TrackingURL: "https://www.ups.com/track?tracknum=1Z999AA10123456784"},
+				{Carrier: "USPS", TrackingNumber: "9400111899223197428490", Status: "Delivered", TrackingURL: "https://tools.usps.com/go/TrackConfirmAction?tLabels=9400111899223197428490"},
 			},
 		},
 		Shipment: Shipment{
