@@ -96,3 +96,16 @@ func TestRESTShipmentCorrectedTrackingNumber(t *testing.T) {
 		t.Errorf("shipment = %v", sh.FieldsData())
 	}
 }
+
+func TestAcquisitionWithoutUTMFromReferrer(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	tok := "Bearer " + apiToken(t, e.app)
+	body := strings.Replace(apiOrder, `"acquisition": {"source": "newsletter", "ad_angle": "durability"}`,
+		`"acquisition": {"referring_site": "https://www.google.co.uk/", "ad_angle": "durability"}`, 1)
+	mustStatus(t, e.api(storefront.OrdersAPIPath, tok, body), http.StatusCreated)
+	o := firstRecord(t, e.app, schema.COrders)
+	if o.GetString(schema.Orders.AcqSource) != "google" || o.GetString(schema.Orders.AcqMedium) != "referral" {
+		t.Errorf("acquisition = %s / %s", o.GetString(schema.Orders.AcqSource), o.GetString(schema.Orders.AcqMedium))
+	}
+}

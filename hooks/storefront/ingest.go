@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/url"
 	"sort"
 	"strings"
 	"time"
@@ -158,7 +159,7 @@ func (s *Storefront) UpsertOrder(tx core.App, o model.Order, v Version) (Outcome
 	d.str(of.ShipRegion, clip(a.Region, 64))
 	d.str(of.ShipPostal, clip(a.PostalCode, 32))
 	d.str(of.ShipCountry, clip(a.Country, 2))
-	acq := o.Acquisition
+	acq := fillAcquisition(o.Acquisition)
 	d.str(of.AcqSource, clip(acq.Source, 200))
 	d.str(of.AcqMedium, clip(acq.Medium, 200))
 	d.str(of.AcqCampaign, clip(acq.Campaign, 200))
@@ -603,6 +604,40 @@ func (s *Storefront) refreshCustomer(tx core.App, customerID string) error {
 		}
 	}
 	return nil
+}
+
+// fillAcquisition completes the source when no utm_source was given: the
+// referring site's name ("l.facebook.com" → "facebook", medium
+// "referral"), else how the order was created when that was not the web
+// storefront (Shopify source_name "pos", WooCommerce created_via "admin").
+func fillAcquisition(a model.Acquisition) model.Acquisition {
+	if a.Source != "" {
+		return a
+	}
+	if u, err := url.Parse(a.ReferringSite); err == nil && u.Hostname() != "" {
+		labels := strings.Split(strings.TrimSuffix(strings.ToLower(u.Hostname()), "."), ".")
+		name := labels[0]
+		if len(labels) >= 2 {
+			name = labels[len(labels)-2]
+			// co.uk, com.au: the name is one label further left.
+			if len(labels) >= 3 && len(name) <= 3 && len(labels[len(labels)-1]) == 2 {
+				name = labels[len(labels)-3]
+			}
+		}
+		if name != "" {
+			a.Source = name
+			if a.Medium == "" {
+				a.Medium = "referral"
+			}
+			return a
+		}
+	}
+	switch strings.ToLower(a.SourceName) {
+	case "", "web", "checkout", "store-api":
+	default:
+		a.Source = a.SourceName
+	}
+	return a
 }
 
 func cleanEmail(s string) string {
