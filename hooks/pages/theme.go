@@ -80,3 +80,8 @@ func bindContrastNotes(app core.App) {
 	app.OnRecordCreate(schema.CBrand).BindFunc(set)
 	app.OnRecordUpdate(schema.CBrand).BindFunc(set)
 }
+
+func contrastOK(fg, bg string) bool {
+	r, err := brandcolor.Contrast(fg, bg)
+	return err == nil && r >= brandcolor.AANormal
+}
