@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -13,6 +14,7 @@ import (
 	"porchlight/hooks/schema"
 	"porchlight/hooks/tracking/delay"
 	"porchlight/hooks/tracking/edd"
+	"porchlight/hooks/tracking/status"
 )
 
 // EDDChange is one entry of shipments.edd_history: every change of the
@@ -34,11 +36,11 @@ type shipContext struct {
 
 func (t *Tracker) contextFor(app core.App, ship *core.Record) (shipContext, error) {
 	var c shipContext
-	b, err := brand.Load(app)
+	b, eb, err := t.brand(app)
 	if err != nil {
 		return c, err
 	}
-	c.brand, c.eb = b, eddBrand(b)
+	c.brand, c.eb = b, eb
 	if id := ship.GetString(schema.Shipments.Order); id != "" {
 		o, err := app.FindRecordById(schema.COrders, id)
 		if err != nil {
@@ -126,6 +128,52 @@ func (t *Tracker) learnedHistory(app core.App, s edd.Shipment, exclude string) (
 	if s.Carrier == "" || s.DestCountry == "" {
 		return nil, nil
 	}
+	key := s.Carrier + "|" + edd.RegionKey(s.DestCountry, s.DestRegion, s.DestPostal)
+	if h, ok := t.lanes.get(key); ok {
+		return h, nil
+	}
+	h, err := t.queryLane(app, s, exclude)
+	if err == nil {
+		t.lanes.put(key, h)
+	}
+	return h, err
+}
+
+// laneCache keeps lanes' learned samples for a few minutes: a handful of
+// new deliveries does not move a 10th–90th percentile, and reading them on
+// every event would cost a join per scan.
+type laneCache struct {
+	mu sync.Mutex
+	m  map[string]laneEntry
+}
+
+type laneEntry struct {
+	samples []int
+	at      time.Time
+}
+
+const laneTTL = 5 * time.Minute
+
+func (c *laneCache) get(k string) ([]int, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[k]
+	if !ok || time.Since(e.at) > laneTTL {
+		return nil, false
+	}
+	return e.samples, true
+}
+
+func (c *laneCache) put(k string, s []int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) > 5000 {
+		c.m = map[string]laneEntry{}
+	}
+	c.m[k] = laneEntry{samples: s, at: time.Now()}
+}
+
+func (t *Tracker) queryLane(app core.App, s edd.Shipment, exclude string) ([]int, error) {
 	sh, o := schema.Shipments, schema.Orders
 	var rows []struct {
 		Shipped   string `db:"shipped"`
@@ -173,8 +221,7 @@ func (t *Tracker) carrierCalendar(carrier, country, region string) *edd.Calendar
 // fields and appends to edd_history with why. The caller saves ship.
 func (t *Tracker) applyEDD(app core.App, ship *core.Record, c shipContext, cause string) (bool, error) {
 	sh := schema.Shipments
-	st := ship.GetString(sh.Status)
-	if st == "delivered" {
+	if statusOf(ship) == status.Delivered {
 		return false, nil // the window is history once delivered
 	}
 	in, err := t.eddInput(app, ship, c)
@@ -282,4 +329,22 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return s[:n]
+}
+
+// brandTTL bounds how stale the cached brand policies may be.
+const brandTTL = 10 * time.Second
+
+// brand loads the brand's policies, cached briefly: every event reads them.
+func (t *Tracker) brand(app core.App) (brand.Brand, edd.Brand, error) {
+	t.brandMu.Lock()
+	defer t.brandMu.Unlock()
+	if !t.brandAt.IsZero() && time.Since(t.brandAt) < brandTTL {
+		return t.brandVal, t.brandEDD, nil
+	}
+	b, err := brand.Load(app)
+	if err != nil {
+		return b, edd.Brand{}, err
+	}
+	t.brandVal, t.brandEDD, t.brandAt = b, eddBrand(b), time.Now()
+	return b, t.brandEDD, nil
 }

@@ -191,9 +191,19 @@ func storeUnmatched(tx core.App, source, carrier, tn string, cps []Checkpoint) (
 
 // matchShipment attaches stored unmatched events with ship's number to it
 // and re-derives its state.
-func (t *Tracker) matchShipment(app core.App, shipID string) (int, error) {
+func (t *Tracker) matchShipment(app core.App, shipID, tn string) (int, error) {
+	// Most shipments have nothing waiting: check cheaply before opening a
+	// transaction.
+	te := schema.TrackingEvents
+	var ids []string
+	err := app.DB().Select("id").From(schema.CTrackingEvents).
+		Where(dbx.HashExp{te.Shipment: ""}).
+		AndWhere(dbx.In(te.TrackingNumber, tn, detect.Normalize(tn))).Limit(1).Column(&ids)
+	if err == nil && len(ids) == 0 {
+		return 0, nil
+	}
 	n := 0
-	err := app.RunInTransaction(func(tx core.App) error {
+	err = app.RunInTransaction(func(tx core.App) error {
 		ship, err := tx.FindRecordById(schema.CShipments, shipID)
 		if err != nil {
 			return err
@@ -229,15 +239,18 @@ func (t *Tracker) matchShipment(app core.App, shipID string) (int, error) {
 // exists (a safety net for the create hook; the delay cron runs it).
 func (t *Tracker) MatchPending(app core.App) (int, error) {
 	te, sh := schema.TrackingEvents, schema.Shipments
-	var ids []string
-	q := fmt.Sprintf(`SELECT DISTINCT s.[[id]] FROM {{%s}} e JOIN {{%s}} s ON s.[[%s]] = e.[[%s]]
-		WHERE e.[[%s]] = '' LIMIT 500`, schema.CTrackingEvents, schema.CShipments, sh.TrackingNumber, te.TrackingNumber, te.Shipment)
-	if err := app.DB().NewQuery(q).Column(&ids); err != nil {
+	var rows []struct {
+		ID string `db:"id"`
+		TN string `db:"tn"`
+	}
+	q := fmt.Sprintf(`SELECT DISTINCT s.[[id]] AS id, s.[[%s]] AS tn FROM {{%s}} e JOIN {{%s}} s ON s.[[%s]] = e.[[%s]]
+		WHERE e.[[%s]] = '' LIMIT 500`, sh.TrackingNumber, schema.CTrackingEvents, schema.CShipments, sh.TrackingNumber, te.TrackingNumber, te.Shipment)
+	if err := app.DB().NewQuery(q).All(&rows); err != nil {
 		return 0, fmt.Errorf("find unmatched events: %w", err)
 	}
 	total := 0
-	for _, id := range ids {
-		n, err := t.matchShipment(app, id)
+	for _, r := range rows {
+		n, err := t.matchShipment(app, r.ID, r.TN)
 		if err != nil {
 			return total, err
 		}

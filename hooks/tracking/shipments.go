@@ -22,7 +22,7 @@ func (t *Tracker) bindHooks(app core.App) {
 		return e.Next()
 	})
 	app.OnRecordAfterCreateSuccess(schema.CShipments).BindFunc(func(e *core.RecordEvent) error {
-		if _, err := t.matchShipment(e.App, e.Record.Id); err != nil {
+		if _, err := t.matchShipment(e.App, e.Record.Id, e.Record.GetString(schema.Shipments.TrackingNumber)); err != nil {
 			// The delay cron's MatchPending retries; never fail the create.
 			e.App.Logger().Error("tracking: match stored events", "shipment", e.Record.Id, "err", err)
 		}

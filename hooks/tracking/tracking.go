@@ -9,12 +9,14 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"porchlight/hooks/brand"
 	"porchlight/hooks/carriers"
 	"porchlight/hooks/clock"
 	"porchlight/hooks/inbox"
@@ -50,6 +52,11 @@ type Tracker struct {
 	workers  int
 	rules    edd.Rules
 	unknown  status.UnknownReporter
+	lanes    laneCache
+	brandMu  sync.Mutex
+	brandVal brand.Brand
+	brandEDD edd.Brand
+	brandAt  time.Time
 }
 
 // New returns a Tracker without binding anything (tests of pure paths).
