@@ -44,6 +44,7 @@ func newEnv(t *testing.T, d notify.Deps) *env {
 	clk := clock.NewFixed(t0)
 	d.Clock = clk
 	d.Content = content.FS
+	d.Manual = true // the test drives DispatchDue
 	if d.Config.PublicURL == "" {
 		d.Config.PublicURL = "https://track.shop.example"
 	}

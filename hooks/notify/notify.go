@@ -76,6 +76,9 @@ type Deps struct {
 	SMSPerSec    float64       // SMS rate cap (5/s)
 	Quiet        *quiet.Policy // default: the brand's hours, Florida/Oklahoma 20:00
 	HTTPClient   *http.Client  // Twilio's HTTP client (tests point it at loopback)
+	// Manual leaves the dispatcher loop off: the caller drives DispatchDue
+	// (tests, one-shot commands).
+	Manual bool
 }
 
 // Notifier is the notification capability.
@@ -167,6 +170,9 @@ func Register(app core.App, d Deps) (*Notifier, error) {
 			return err
 		}
 		n.bindRoutes(se)
+		if n.d.Manual {
+			return se.Next()
+		}
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan struct{})
 		go func() { defer close(done); n.run(ctx, se.App) }()
