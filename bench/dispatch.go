@@ -2,7 +2,10 @@ package main
 
 import (
 	"bufio"
+	"context"
+	"database/sql"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/smtp"
 	"strconv"
@@ -10,6 +13,14 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/pocketbase/dbx"
+
+	"porchlight/content"
+	"porchlight/hooks/clock"
+	"porchlight/hooks/config"
+	"porchlight/hooks/notify"
+	"porchlight/hooks/schema"
 )
 
 // smtpSink is a minimal loopback SMTP server that accepts and discards
@@ -18,6 +29,8 @@ type smtpSink struct {
 	ln       net.Listener
 	received atomic.Int64
 	wg       sync.WaitGroup
+	mu       sync.Mutex
+	conns    map[net.Conn]bool
 }
 
 func startSMTPSink() (*smtpSink, error) {
@@ -25,7 +38,7 @@ func startSMTPSink() (*smtpSink, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &smtpSink{ln: ln}
+	s := &smtpSink{ln: ln, conns: map[net.Conn]bool{}}
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
@@ -34,10 +47,16 @@ func startSMTPSink() (*smtpSink, error) {
 			if err != nil {
 				return
 			}
+			s.mu.Lock()
+			s.conns[c] = true
+			s.mu.Unlock()
 			s.wg.Add(1)
 			go func() {
 				defer s.wg.Done()
 				s.serve(c)
+				s.mu.Lock()
+				delete(s.conns, c)
+				s.mu.Unlock()
 			}()
 		}
 	}()
@@ -46,8 +65,15 @@ func startSMTPSink() (*smtpSink, error) {
 
 func (s *smtpSink) Port() int { return s.ln.Addr().(*net.TCPAddr).Port }
 
+// Close stops listening and hangs up on clients still connected (a
+// dispatcher's pooled connections).
 func (s *smtpSink) Close() {
 	s.ln.Close()
+	s.mu.Lock()
+	for c := range s.conns {
+		c.Close()
+	}
+	s.mu.Unlock()
 	s.wg.Wait()
 }
 
@@ -156,4 +182,93 @@ func sendOne(c *smtp.Client, to string, n int) error {
 		return err
 	}
 	return c.Reset()
+}
+
+// queueMessages inserts n due "shipped" emails for seeded orders straight
+// into messages (status scheduled), the way a flow leaves them.
+func queueMessages(db *sql.DB, ds *dataset, n int, tag string) error {
+	tx, err := db.Begin()
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	st, err := insert(tx, schema.CMessages, "id", "order", "shipment", "trigger", "channel", "category", "to",
+		"due_at", "status", "attempts", "idempotency_key", "created", "updated")
+	if err != nil {
+		return err
+	}
+	g := &generator{rng: rand.New(rand.NewPCG(uint64(len(tag)), uint64(n)))}
+	due := dbTime(time.Now().Add(-time.Second))
+	for i := 0; i < n; i++ {
+		k := g.rng.IntN(len(ds.OrderIDs))
+		p := ds.Parcels[k*len(ds.Parcels)/len(ds.OrderIDs)]
+		if _, err := st.Exec(g.id(), ds.OrderIDs[k], p.ID, schema.TrigShipped, schema.ChannelEmail, schema.Transactional,
+			fmt.Sprintf("shopper%d@example.com", k), due, schema.MsgScheduled, 0, fmt.Sprintf("bench-%s-%d", tag, i), due, due); err != nil {
+			return fmt.Errorf("queue message: %w", err)
+		}
+	}
+	return tx.Commit()
+}
+
+// dispatchInProcess runs Porchlight's own dispatcher (hooks/notify) on the
+// data dir with the rate cap lifted, sending n queued emails to the sink:
+// what the code can do, as opposed to what the shipped cap allows.
+func dispatchInProcess(dataDir string, ds *dataset, sink *smtpSink, n int, d time.Duration) dispatchResult {
+	app, err := bootstrap(dataDir)
+	if err != nil {
+		return dispatchResult{Err: err.Error()}
+	}
+	defer app.ResetBootstrapState()
+	xdb, ok := app.NonconcurrentDB().(*dbx.DB)
+	if !ok {
+		return dispatchResult{Err: "unexpected db type"}
+	}
+	if err := queueMessages(xdb.DB(), ds, n, "inproc"); err != nil {
+		return dispatchResult{Err: err.Error()}
+	}
+	cfg := config.Config{SMTP: config.SMTP{Host: "127.0.0.1", Port: sink.Port(), From: "hello@example.com"}}
+	nt := notify.New(notify.Deps{Clock: clock.Real{}, Config: cfg, Content: content.FS, EmailPerSec: 1e6, Batch: 200})
+	if err := nt.Seed(app); err != nil {
+		return dispatchResult{Err: "seed flows: " + err.Error()}
+	}
+	before := sink.received.Load()
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	start := time.Now()
+	for ctx.Err() == nil {
+		k, err := nt.DispatchDue(ctx, app)
+		if err != nil {
+			return dispatchResult{Sent: int(sink.received.Load() - before), Elapsed: time.Since(start), Err: err.Error()}
+		}
+		if k == 0 {
+			break
+		}
+	}
+	res := dispatchResult{Sent: int(sink.received.Load() - before), Elapsed: time.Since(start)}
+	if res.Sent < n && ctx.Err() == nil {
+		var failed int
+		_ = xdb.DB().QueryRow(`SELECT count(*) FROM messages WHERE idempotency_key LIKE 'bench-inproc-%' AND status != 'sent'`).Scan(&failed)
+		res.Err = fmt.Sprintf("%d of %d not sent", failed, n)
+	}
+	return res
+}
+
+// dispatchServer queues n emails in the running server's database and
+// counts what reaches the sink within d: the shipped configuration,
+// including its email rate cap.
+func dispatchServer(dataDir string, ds *dataset, sink *smtpSink, n int, d time.Duration) dispatchResult {
+	db, err := sql.Open("sqlite", "file:"+dataDir+"/data.db?_pragma=busy_timeout(10000)")
+	if err != nil {
+		return dispatchResult{Err: err.Error()}
+	}
+	defer db.Close()
+	before := sink.received.Load()
+	if err := queueMessages(db, ds, n, "server"); err != nil {
+		return dispatchResult{Err: err.Error()}
+	}
+	start := time.Now()
+	for time.Since(start) < d && sink.received.Load()-before < int64(n) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	return dispatchResult{Sent: int(sink.received.Load() - before), Elapsed: time.Since(start)}
 }

@@ -224,14 +224,14 @@ func (p ingestPhase) EventsPerSec() float64 {
 }
 
 func runIngest(ctx context.Context, c *http.Client, base string, w *webhooks, in *inboxReader,
-	conc int, d time.Duration, limit int, drainTimeout time.Duration) (ingestPhase, error) {
+	conc int, d time.Duration, limit int, rate float64, drainTimeout time.Duration) (ingestPhase, error) {
 	var p ingestPhase
 	var err error
 	if p.Before, err = in.counts(); err != nil {
 		return p, fmt.Errorf("read inbox: %w", err)
 	}
 	start := time.Now()
-	p.Acks = closedLoop(ctx, "ingest", c, conc, d, limit, w.request(base))
+	p.Acks = paced(ctx, "ingest", c, conc, d, limit, rate, w.request(base))
 	p.Drain, p.After, p.Drained = in.drain(drainTimeout)
 	p.ProcessTime = time.Since(start)
 	p.Processed = (p.After.Total - p.After.Pending) - (p.Before.Total - p.Before.Pending)

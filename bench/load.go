@@ -82,6 +82,12 @@ type makeReq func(rng *rand.Rand) (*http.Request, error)
 // closedLoop runs conc workers, each sending requests back to back, for d
 // or until limit requests were sent (0 = no limit).
 func closedLoop(ctx context.Context, name string, c *http.Client, conc int, d time.Duration, limit int, mk makeReq) result {
+	return paced(ctx, name, c, conc, d, limit, 0, mk)
+}
+
+// paced is closedLoop with the start of requests spread evenly at rate per
+// second (0 = as fast as the workers go).
+func paced(ctx context.Context, name string, c *http.Client, conc int, d time.Duration, limit int, rate float64, mk makeReq) result {
 	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 	var (
@@ -93,11 +99,23 @@ func closedLoop(ctx context.Context, name string, c *http.Client, conc int, d ti
 	)
 	take := func() bool {
 		mu.Lock()
-		defer mu.Unlock()
 		if limit > 0 && sent >= limit {
+			mu.Unlock()
 			return false
 		}
+		slot := start
+		if rate > 0 {
+			slot = start.Add(time.Duration(float64(sent) / rate * float64(time.Second)))
+		}
 		sent++
+		mu.Unlock()
+		if wait := time.Until(slot); wait > 0 {
+			select {
+			case <-time.After(wait):
+			case <-ctx.Done():
+				return false
+			}
+		}
 		return true
 	}
 	for w := 0; w < conc; w++ {
