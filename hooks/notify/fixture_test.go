@@ -63,6 +63,14 @@ func newEnv(t *testing.T, d notify.Deps) *env {
 	return &env{app: app, n: n, clk: clk, trk: tracking.Register(app, tracking.Deps{Clock: clk})}
 }
 
+func newRecord(col *core.Collection, fields map[string]any) *core.Record {
+	r := core.NewRecord(col)
+	for k, v := range fields {
+		r.Set(k, v)
+	}
+	return r
+}
+
 func (e *env) save(t *testing.T, col string, fields map[string]any) *core.Record {
 	t.Helper()
 	c, err := e.app.FindCachedCollectionByNameOrId(col)

@@ -44,6 +44,14 @@ func (n *Notifier) suppression(app core.App, msg *core.Record, s *subject) strin
 	if s.order != nil && s.order.GetString(schema.Orders.Status) == schema.OrderCancelled {
 		return ReasonCancelled
 	}
+	if channel == schema.ChannelSMS && msg.GetString(m.Trigger) == schema.TrigHelpReply {
+		// HELP is answered even for a number we do not know, never to one
+		// that opted out.
+		if s.customer != nil && !s.customer.GetBool(c.SMSTransactional) {
+			return ReasonOptedOut
+		}
+		return ""
+	}
 	if channel == schema.ChannelSMS {
 		if s.customer == nil || !s.customer.GetBool(c.SMSTransactional) {
 			return ReasonOptedOut
