@@ -64,7 +64,7 @@ func run() error {
 		return err
 	}
 	sf := storefront.Register(app, storefront.Deps{Clock: clk, Inbox: in, Tracker: trk,
-		ShopifySecret: cfg.ShopifySecret, WooSecret: cfg.WooSecret, Woo: storefront.WooConfigFromEnv(os.Getenv)})
+		ShopifySecret: cfg.ShopifySecret, WooSecret: cfg.WooSecret, Woo: storefront.WooConfig{BaseURL: cfg.WooURL, Key: cfg.WooKey, Secret: cfg.WooConsumerSecret}})
 	app.RootCmd.AddCommand(storefront.ImportCommand(app, sf), storefront.SyncCommand(app, sf))
 	app.RootCmd.AddCommand(demo.Command(app, demo.Deps{Clock: clk, Tracking: trk,
 		Seed: func(a core.App) error { return startup.Seed(a, content.FS) }}))

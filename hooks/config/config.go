@@ -22,12 +22,16 @@ type Config struct {
 	Twilio Twilio
 
 	// Webhook secrets, one per source.
-	ShopifySecret     string
-	WooSecret         string
-	EasyPostSecret    string
-	AfterShipSecret   string
-	SeventeenTrackKey string
-	ShippoToken       string
+	ShopifySecret string
+	WooSecret     string
+
+	// WooCommerce REST API for the catch-up sync (WooCommerce never
+	// retries a webhook and disables it after 5 failures).
+	WooURL, WooKey, WooConsumerSecret string
+	EasyPostSecret                    string
+	AfterShipSecret                   string
+	SeventeenTrackKey                 string
+	ShippoToken                       string
 }
 
 // SMTP configures outgoing email. When Host is empty Porchlight falls back to
@@ -69,6 +73,9 @@ var Vars = []Var{
 	{"TWILIO_FROM", "sending number in E.164 or a Messaging Service SID", false},
 	{"SHOPIFY_WEBHOOK_SECRET", "Shopify app/webhook signing secret", true},
 	{"WOOCOMMERCE_WEBHOOK_SECRET", "WooCommerce webhook secret", true},
+	{"WOOCOMMERCE_URL", "store URL for the WooCommerce catch-up sync (e.g. https://shop.example.com)", false},
+	{"WOOCOMMERCE_CONSUMER_KEY", "WooCommerce REST API consumer key (read access to orders)", false},
+	{"WOOCOMMERCE_CONSUMER_SECRET", "WooCommerce REST API consumer secret", true},
 	{"EASYPOST_WEBHOOK_SECRET", "EasyPost webhook secret", true},
 	{"AFTERSHIP_WEBHOOK_SECRET", "AfterShip webhook secret", true},
 	{"SEVENTEENTRACK_KEY", "17TRACK API key (also checks webhook signs)", true},
@@ -99,6 +106,9 @@ func Load(getenv func(string) string) (Config, error) {
 		},
 		ShopifySecret:     getenv("SHOPIFY_WEBHOOK_SECRET"),
 		WooSecret:         getenv("WOOCOMMERCE_WEBHOOK_SECRET"),
+		WooURL:            strings.TrimRight(get("WOOCOMMERCE_URL"), "/"),
+		WooKey:            get("WOOCOMMERCE_CONSUMER_KEY"),
+		WooConsumerSecret: getenv("WOOCOMMERCE_CONSUMER_SECRET"),
 		EasyPostSecret:    getenv("EASYPOST_WEBHOOK_SECRET"),
 		AfterShipSecret:   getenv("AFTERSHIP_WEBHOOK_SECRET"),
 		SeventeenTrackKey: getenv("SEVENTEENTRACK_KEY"),
@@ -123,6 +133,15 @@ func Load(getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("PORCHLIGHT_SMTP_TLS=%q is not true or false", v)
 		}
 		c.SMTP.TLS = b
+	}
+	if c.WooURL != "" {
+		u, err := url.Parse(c.WooURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return c, fmt.Errorf("WOOCOMMERCE_URL=%q is not an http(s) URL", c.WooURL)
+		}
+		if c.WooKey == "" || c.WooConsumerSecret == "" {
+			return c, fmt.Errorf("WOOCOMMERCE_URL needs WOOCOMMERCE_CONSUMER_KEY and WOOCOMMERCE_CONSUMER_SECRET")
+		}
 	}
 	if (c.Twilio.AccountSID == "") != (c.Twilio.AuthToken == "") {
 		return c, fmt.Errorf("TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN must be set together")
@@ -152,6 +171,7 @@ func (c Config) Summary() []string {
 		"SMS: " + state(c.Twilio.AccountSID != "", "Twilio from "+c.Twilio.From, "no TWILIO_ACCOUNT_SID: local outbox"),
 		"Shopify webhooks: " + state(c.ShopifySecret != "", "secret set", "no secret (webhooks refused)"),
 		"WooCommerce webhooks: " + state(c.WooSecret != "", "secret set", "no secret (webhooks refused)"),
+		"WooCommerce catch-up sync: " + state(c.WooURL != "", c.WooURL+" every 15 minutes", "off (no WOOCOMMERCE_URL)"),
 		"EasyPost webhooks: " + state(c.EasyPostSecret != "", "secret set", "no secret (webhooks refused)"),
 		"AfterShip webhooks: " + state(c.AfterShipSecret != "", "secret set", "no secret (webhooks refused)"),
 		"17TRACK webhooks: " + state(c.SeventeenTrackKey != "", "key set", "no key (webhooks refused)"),

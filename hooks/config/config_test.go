@@ -19,6 +19,8 @@ func TestLoadRejectsInvalidValues(t *testing.T) {
 		{"bad url", map[string]string{"PORCHLIGHT_PUBLIC_URL": "ftp://x"}, "PORCHLIGHT_PUBLIC_URL"},
 		{"twilio half", map[string]string{"TWILIO_ACCOUNT_SID": "AC1"}, "TWILIO_AUTH_TOKEN"},
 		{"twilio no from", map[string]string{"TWILIO_ACCOUNT_SID": "AC1", "TWILIO_AUTH_TOKEN": "x"}, "TWILIO_FROM"},
+		{"woo url", map[string]string{"WOOCOMMERCE_URL": "shop.example.com"}, "WOOCOMMERCE_URL"},
+		{"woo no key", map[string]string{"WOOCOMMERCE_URL": "https://shop.example.com"}, "WOOCOMMERCE_CONSUMER_KEY"},
 		{"dkim half", map[string]string{"PORCHLIGHT_DKIM_DOMAIN": "example.com"}, "PORCHLIGHT_DKIM_KEY_FILE"},
 	}
 	for _, c := range cases {

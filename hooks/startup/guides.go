@@ -65,7 +65,9 @@ func SeedGuides(app core.App, content fs.FS) error {
 		rec.Set(g.ProductTypes, meta.ProductTypes)
 		rec.Set(g.SKUs, meta.SKUs)
 		rec.Set(g.Locale, locale)
-		rec.Set(g.Published, true)
+		// Merchant-facing guides (connecting Shopify...) are kept for the
+		// admin but never shown on shopper pages.
+		rec.Set(g.Published, meta.Extra["audience"] != "merchant")
 		rec.Set(g.Source, "content/"+f)
 		if err := app.Save(rec); err != nil {
 			return fmt.Errorf("seed guide %s: %w", f, err)

@@ -100,6 +100,9 @@ func TestSeedCreatesBrandAndGuidesOnceAndKeepsEdits(t *testing.T) {
 	if g2.GetString(schema.Guides.Body) != "merchant's own words" {
 		t.Fatal("reseed overwrote the merchant's edit")
 	}
+	if m, err := app.FindFirstRecordByData(schema.CGuides, schema.Guides.Slug, "connect-shopify"); err != nil || m.GetBool(schema.Guides.Published) {
+		t.Fatalf("merchant guide connect-shopify: published=%v err=%v, want seeded unpublished", m != nil && m.GetBool(schema.Guides.Published), err)
+	}
 	if n, _ := app.CountRecords(schema.CBrand); n != 1 {
 		t.Fatalf("brand records = %d", n)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -22,16 +21,6 @@ type WooConfig struct {
 
 // Enabled reports whether the sync has what it needs.
 func (c WooConfig) Enabled() bool { return c.BaseURL != "" && c.Key != "" && c.Secret != "" }
-
-// WooConfigFromEnv reads WOOCOMMERCE_URL, WOOCOMMERCE_CONSUMER_KEY and
-// WOOCOMMERCE_CONSUMER_SECRET.
-func WooConfigFromEnv(getenv func(string) string) WooConfig {
-	return WooConfig{
-		BaseURL: strings.TrimSpace(getenv("WOOCOMMERCE_URL")),
-		Key:     strings.TrimSpace(getenv("WOOCOMMERCE_CONSUMER_KEY")),
-		Secret:  getenv("WOOCOMMERCE_CONSUMER_SECRET"),
-	}
-}
 
 const wooSyncKey = "woocommerce_orders"
 
