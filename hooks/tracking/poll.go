@@ -102,14 +102,23 @@ func (t *Tracker) PollDue(ctx context.Context, app core.App, limit int) (PollSta
 	if err != nil {
 		return st, fmt.Errorf("find due polls: %w", err)
 	}
-	st.Due = len(due)
-	// Claim first, so an overlapping pass (or a second process) skips them.
+	// Claim first, with a conditional UPDATE, so an overlapping pass (or a
+	// second process) skips them and no concurrent change is overwritten.
+	// A claim is bookkeeping, not a business change: no record hooks fire.
+	lease := dbTime(now.Add(PollLease))
+	claimed := due[:0]
 	for _, r := range due {
-		setTime(r, sh.NextPollAt, now.Add(PollLease))
-		if err := app.Save(r); err != nil {
+		res, err := app.DB().Update(schema.CShipments, dbx.Params{sh.NextPollAt: lease},
+			dbx.HashExp{schema.FID: r.Id, sh.NextPollAt: r.GetString(sh.NextPollAt)}).Execute()
+		if err != nil {
 			return st, fmt.Errorf("claim poll %s: %w", r.Id, err)
 		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			claimed = append(claimed, r)
+		}
 	}
+	due = claimed
+	st.Due = len(due)
 	var (
 		mu  sync.Mutex
 		wg  sync.WaitGroup
