@@ -31,6 +31,9 @@ func TestDelayFlagAndUnflagUnderFixedClock(t *testing.T) {
 		return ev.Next()
 	})
 
+	if !hasCron(e, "porchlightDelays") {
+		t.Fatal("delay cron not registered")
+	}
 	moving := e.newShipment(t, e.order, "1Z5R89390357567127", "ups", nil)
 	waiting := e.newShipment(t, e.newOrder(t, "1002", mon.Add(-time.Hour), "US", "NY", "10001"), "1Z879E930346834440", "ups", nil)
 	if waiting.GetString(tr.NextCheckAt) == "" || waiting.GetBool(sh.Delayed) {
@@ -119,4 +122,13 @@ func TestDelayFlagAndUnflagUnderFixedClock(t *testing.T) {
 			t.Errorf("change %d = %s, want %s", i, changes[i], want[i])
 		}
 	}
+}
+
+func hasCron(e *env, id string) bool {
+	for _, j := range e.app.Cron().Jobs() {
+		if j.Id() == id {
+			return true
+		}
+	}
+	return false
 }

@@ -60,6 +60,11 @@ func TestEDDAssignedOnCreateAndEveryChangeRecorded(t *testing.T) {
 		!strings.Contains(last.Reason, "easypost estimate 2026-11-19") {
 		t.Errorf("after carrier estimate: source %q, last %+v", ship.GetString(sh.EDDSource), last)
 	}
+	// The handover scan (Monday, a day earlier than planned) moved the
+	// window before the carrier's estimate replaced it: both are recorded.
+	if len(hist) != 3 || !strings.HasPrefix(hist[1].Reason, "status in_transit: earlier by") {
+		t.Errorf("history = %+v", hist)
+	}
 	if day(t, ship.GetString(sh.EDDMin)) != "2026-11-19" {
 		t.Errorf("edd_min = %s", ship.GetString(sh.EDDMin))
 	}
