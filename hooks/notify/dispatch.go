@@ -212,7 +212,8 @@ func (n *Notifier) deliver(ctx context.Context, app core.App, rec *core.Record, 
 			break
 		}
 		msg := email.Message{MessageID: messageID(rec.Id, b.SenderEmail), FromName: b.SenderName, From: b.SenderEmail,
-			ReplyTo: b.SupportEmail, To: rec.GetString(m.To), Subject: subj, HTML: out.html, Text: text,
+			EnvelopeFrom: n.d.Config.SMTP.From,
+			ReplyTo:      b.SupportEmail, To: rec.GetString(m.To), Subject: subj, HTML: out.html, Text: text,
 			Headers: map[string]string{"X-Porchlight-Message": rec.Id}}
 		if rec.GetString(m.Category) != schema.Transactional {
 			if u := unsubscribeURL(n.baseURL(), s); strings.HasPrefix(u, "https://") {

@@ -256,3 +256,41 @@ func TestSMTPErrorsRetryOrFail(t *testing.T) {
 		t.Errorf("%d rows left sending", n)
 	}
 }
+
+// Without PORCHLIGHT_SMTP_HOST the admin's mail settings are used; a
+// trigger fired by another capability (Schedule) goes through the same
+// flows; PORCHLIGHT_SMTP_FROM sets the envelope sender.
+func TestAdminMailSettingsAndCustomTrigger(t *testing.T) {
+	sink := newSMTPSink(t)
+	e := newEnv(t, notify.Deps{Config: config.Config{SMTP: config.SMTP{From: "bounces@shop.example"}}})
+	e.customerOrder(t, false)
+	e.dispatch(t)
+	if len(sink.all()) != 0 {
+		t.Fatal("mail sent before SMTP was configured")
+	}
+	conf := e.byKey(t, notify.IdempotencyKey(e.order.Id, schema.TrigOrderConfirmed, schema.ChannelEmail))
+	if conf.GetString(schema.Messages.ProviderID) != notify.OutboxPrefix+conf.Id {
+		t.Fatalf("without SMTP: provider %q", conf.GetString(schema.Messages.ProviderID))
+	}
+
+	s := e.app.Settings()
+	s.SMTP.Enabled, s.SMTP.Host, s.SMTP.Port = true, "127.0.0.1", sink.addr.Port
+	must(t, e.app.Save(s))
+	f := schema.Flows
+	e.save(t, schema.CFlows, map[string]any{f.Name: "Return approved", f.Trigger: "return_approved", f.Channel: schema.ChannelEmail,
+		f.Category: schema.Transactional, f.Active: true, f.TemplateKey: "return_approved"})
+	tp := schema.Templates
+	e.save(t, schema.CTemplates, map[string]any{tp.Key: "return_approved", tp.Channel: schema.ChannelEmail, tp.Locale: "en",
+		tp.Subject: "Your return for {{order.number}} is approved", tp.Body: "Hi {{customer.first_name}}, print your label."})
+	must(t, e.n.Schedule(e.app, "return_approved", e.order, nil, e.clk.Now()))
+	must(t, e.n.Schedule(e.app, "return_approved", e.order, nil, e.clk.Now())) // idempotent
+	e.dispatch(t)
+	got := sink.all()
+	if len(got) != 1 || got[0].From != "bounces@shop.example" {
+		t.Fatalf("received %+v", got)
+	}
+	pm := parseMail(t, got[0].Data)
+	if pm.hdr.Get("Subject") != "Your return for #1001 is approved" || !strings.Contains(pm.hdr.Get("From"), "hello@shop.example") {
+		t.Errorf("headers %v", pm.hdr)
+	}
+}

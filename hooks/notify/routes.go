@@ -200,8 +200,15 @@ func (n *Notifier) validateTemplate(e *core.RecordEvent) error {
 	if ch == "" {
 		ch = schema.ChannelEmail
 	}
-	if err := render.Check(r.GetString(t.Subject), r.GetString(t.Body), render.Channel(ch)); err != nil {
-		return errors.New("template: " + err.Error())
+	checked := false // the embedded defaults were checked when loaded
+	if defs, err := n.defaults(); err == nil {
+		d, ok := defs[r.GetString(t.Key)+"."+ch]
+		checked = ok && d.Subject == r.GetString(t.Subject) && d.Body == r.GetString(t.Body)
+	}
+	if !checked {
+		if err := render.Check(r.GetString(t.Subject), r.GetString(t.Body), render.Channel(ch)); err != nil {
+			return errors.New("template: " + err.Error())
+		}
 	}
 	if ch == schema.ChannelSMS {
 		body, _ := render.SMS(render.Template{Body: r.GetString(t.Body)}, render.SampleVars())

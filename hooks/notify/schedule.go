@@ -302,6 +302,14 @@ func IdempotencyKey(orderID, trigger, channel string) string {
 	return "order:" + orderID + ":" + trigger + ":" + channel
 }
 
+// Schedule fires a trigger for an order (and optionally one of its
+// shipments) from another capability: returns and surveys add their own
+// triggers this way. Call it with the transaction that made the change; at
+// is the milestone's time (flow delays count from it). It is idempotent.
+func (n *Notifier) Schedule(tx core.App, trigger string, order, ship *core.Record, at time.Time) error {
+	return n.schedule(tx, trigger, order, ship, at)
+}
+
 // schedule writes the message of each channel's first matching flow for
 // this milestone, unless its key already exists.
 func (n *Notifier) schedule(tx core.App, trigger string, order, ship *core.Record, anchor time.Time) error {

@@ -58,11 +58,13 @@ type Message struct {
 	MessageID string // without angle brackets: "<id>@<domain>"
 	FromName  string
 	From      string
-	ReplyTo   string
-	To        string
-	Subject   string
-	HTML      string
-	Text      string
+	// EnvelopeFrom is the SMTP MAIL FROM (bounces); default From.
+	EnvelopeFrom string
+	ReplyTo      string
+	To           string
+	Subject      string
+	HTML         string
+	Text         string
 	// Unsubscribe is the https URL for List-Unsubscribe with RFC 8058
 	// one-click POST; empty for transactional mail.
 	Unsubscribe string
@@ -152,6 +154,11 @@ func (s *Sender) Build(m Message) (*mail.Msg, error) {
 	}
 	if err := msg.To(m.To); err != nil {
 		return nil, &Error{Err: fmt.Errorf("to %q: %w", m.To, err)}
+	}
+	if m.EnvelopeFrom != "" {
+		if err := msg.EnvelopeFrom(m.EnvelopeFrom); err != nil {
+			return nil, &Error{Err: fmt.Errorf("envelope from %q: %w", m.EnvelopeFrom, err)}
+		}
 	}
 	if m.ReplyTo != "" {
 		_ = msg.ReplyTo(m.ReplyTo)
