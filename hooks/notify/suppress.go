@@ -2,6 +2,7 @@ package notify
 
 import (
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -47,14 +48,17 @@ func (n *Notifier) suppression(app core.App, msg *core.Record, s *subject) strin
 	if channel == schema.ChannelSMS && msg.GetString(m.Trigger) == schema.TrigHelpReply {
 		// HELP is answered even for a number we do not know, never to one
 		// that opted out.
-		if s.customer != nil && !s.customer.GetBool(c.SMSTransactional) {
+		if s.customer != nil && !s.customer.GetBool(c.SMSTransactional) && optedOut(s.customer) {
 			return ReasonOptedOut
 		}
 		return ""
 	}
 	if channel == schema.ChannelSMS {
-		if s.customer == nil || !s.customer.GetBool(c.SMSTransactional) {
+		if s.customer != nil && !s.customer.GetBool(c.SMSTransactional) && optedOut(s.customer) {
 			return ReasonOptedOut
+		}
+		if s.customer == nil || !s.customer.GetBool(c.SMSTransactional) {
+			return ReasonNoConsent
 		}
 		if category == schema.Marketing && !s.customer.GetBool(c.SMSMarketing) {
 			return ReasonNoConsent
@@ -133,6 +137,21 @@ func (n *Notifier) capUntil(app core.App, msg *core.Record, s *subject) time.Tim
 		return time.Time{}
 	}
 	return recent[len(recent)-1].GetDateTime(m.SentAt).Time().Add(24 * time.Hour)
+}
+
+// optedOut says whether the customer's latest SMS consent change was an
+// opt-out (a STOP reply or Twilio's 21610), as opposed to never having
+// given consent.
+func optedOut(cust *core.Record) bool {
+	var log []map[string]any
+	_ = cust.UnmarshalJSONField(schema.Customers.ConsentLog, &log)
+	for i := len(log) - 1; i >= 0; i-- {
+		if on, ok := log[i]["sms"].(bool); ok {
+			src, _ := log[i]["source"].(string)
+			return !on && (strings.HasPrefix(src, "sms_keyword") || strings.HasPrefix(src, "twilio_"))
+		}
+	}
+	return false
 }
 
 func dbTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.000Z") }
