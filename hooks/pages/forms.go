@@ -145,6 +145,7 @@ func (p *Pages) giftView(e *core.RequestEvent) error {
 		e.App.Logger().Error("gift view", "err", err)
 		return p.fail(e)
 	}
+	p.recorder.record(pageView{page: "gift", order: order.Id, kind: "view", at: p.deps.Clock.Now()})
 	return p.render(e, http.StatusOK, "gift", data)
 }
 

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"porchlight/hooks/schema"
 )
@@ -141,4 +142,26 @@ func TestNotFoundAndFriendlyErrors(t *testing.T) {
 	}
 	mustContain(t, r, `lang="de"`, "etwas schiefgelaufen")
 	mustNotContain(t, r, "no such table", "tracking_events", "SELECT")
+}
+
+func TestPageViewsAreRecordedOffTheRequestPath(t *testing.T) {
+	s := newSite(t, Limits{})
+	s.brand(nil)
+	o := s.order(orderSpec{Number: "9401", Parcels: []parcelSpec{{Status: "in_transit"}}})
+	s.get("/t/" + o.GetString(schema.Orders.AccessToken))
+	s.get("/g/" + o.GetString(schema.Orders.GiftToken))
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		n, err := s.app.CountRecords(schema.CPageEvents)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("page events: %d, want 2", n)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }

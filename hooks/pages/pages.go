@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/pocketbase/pocketbase/apis"
@@ -33,10 +34,11 @@ type Deps struct {
 
 // Pages is the registered capability; tests use it to render directly.
 type Pages struct {
-	deps    Deps
-	views   *Views
-	i18n    *i18n.Bundle
-	limiter *limiter
+	deps     Deps
+	views    *Views
+	i18n     *i18n.Bundle
+	limiter  *limiter
+	recorder *viewRecorder
 }
 
 // Register parses the templates and catalogues (failing start-up when one
@@ -54,9 +56,16 @@ func Register(app core.App, d Deps) (*Pages, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pages: %w", err)
 	}
-	p := &Pages{deps: d, views: views, i18n: bundle, limiter: newLimiter(d.Limits.withDefaults())}
+	p := &Pages{deps: d, views: views, i18n: bundle, limiter: newLimiter(d.Limits.withDefaults()), recorder: newViewRecorder()}
 	bindContrastNotes(app)
+	stop := make(chan struct{})
+	var once sync.Once
+	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
+		once.Do(func() { close(stop) })
+		return e.Next()
+	})
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		go p.recorder.run(se.App, stop)
 		gz := apis.Gzip()
 		se.Router.GET("/track", p.track).Bind(gz)
 		se.Router.POST("/track", p.lookup).Bind(gz, apis.BodyLimit(8<<10))

@@ -182,6 +182,7 @@ func (p *Pages) orderStatus(e *core.RequestEvent) error {
 	q := e.Request.URL.Query()
 	data.Order.HelpSent = q.Get("sent") == "help"
 	data.Order.SMSSent = q.Get("sent") == "sms"
+	p.recorder.record(pageView{page: "order", order: order.Id, kind: "view", at: p.deps.Clock.Now()})
 	return p.render(e, http.StatusOK, "track", data)
 }
 
