@@ -186,3 +186,23 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// Imported history does not spam: a milestone older than MaxLateness is
+// recorded as suppressed ("stale"), while what is still ahead (the review
+// request) is scheduled normally.
+func TestStaleMilestones(t *testing.T) {
+	e := newEnv(t, notify.Deps{})
+	e.customerOrder(t, true)
+	s := e.shipment(t, "1Z999AA10123456784")
+	e.clk.Set(t0.Add(10 * 24 * time.Hour))
+	e.track(t, s.Id, timeline.Event{OccurredAt: t0.Add(24 * time.Hour), Status: status.Delivered})
+	m := schema.Messages
+	del := e.byKey(t, notify.IdempotencyKey(e.order.Id, schema.TrigDelivered, schema.ChannelEmail))
+	if del.GetString(m.Status) != schema.MsgSuppressed || del.GetString(m.SuppressedReason) != notify.ReasonStale {
+		t.Errorf("old delivery: %q %q", del.GetString(m.Status), del.GetString(m.SuppressedReason))
+	}
+	rev := e.byKey(t, notify.IdempotencyKey(e.order.Id, schema.TrigReviewRequest, schema.ChannelEmail))
+	if rev.GetString(m.Status) != schema.MsgScheduled || !rev.GetDateTime(m.DueAt).Time().Equal(t0.Add(14*24*time.Hour)) {
+		t.Errorf("review request: %q due %v", rev.GetString(m.Status), rev.GetDateTime(m.DueAt).Time())
+	}
+}

@@ -399,7 +399,8 @@ func (n *Notifier) scheduleFlow(tx core.App, s *subject, fl flow, trigger string
 	if due.Before(now) {
 		if now.Sub(due) > n.d.MaxLateness {
 			rec.Set(m.Status, schema.MsgSuppressed)
-			rec.Set(m.SuppressedReason, "stale: milestone reached "+due.UTC().Format(time.RFC3339)+", too long ago to notify")
+			rec.Set(m.SuppressedReason, ReasonStale)
+			rec.Set(m.LastError, "milestone reached "+due.UTC().Format(time.RFC3339)+", too long ago to notify")
 		}
 		due = now
 	}

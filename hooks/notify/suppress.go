@@ -24,6 +24,7 @@ const (
 	ReasonHelpOpen       = "help_request_open"
 	ReasonUnhappy        = "customer_unhappy"
 	ReasonDetractor      = "survey_detractor"
+	ReasonStale          = "stale" // the milestone is older than MaxLateness (imported history)
 )
 
 // DetractorWindow is how long an NPS detractor answer (0–6) suppresses

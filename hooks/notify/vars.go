@@ -68,7 +68,7 @@ func (n *Notifier) vars(app core.App, s *subject, b brand.Brand) render.Vars {
 	v.Links.Returns = base + "/returns"
 	ships, _ := app.FindRecordsByFilter(schema.CShipments, sh.Order+" = {:o}", schema.FCreated, 0, 0, dbx.Params{"o": s.order.Id})
 	for _, p := range ships {
-		v.Order.Parcels = append(v.Order.Parcels, render.Parcel{Carrier: strings.ToUpper(p.GetString(sh.Carrier)),
+		v.Order.Parcels = append(v.Order.Parcels, render.Parcel{Carrier: carrierName(p.GetString(sh.Carrier)),
 			TrackingNumber: p.GetString(sh.TrackingNumber), Status: strings.ReplaceAll(p.GetString(sh.Status), "_", " "),
 			TrackingURL: p.GetString(sh.TrackingURL)})
 	}
@@ -78,7 +78,7 @@ func (n *Notifier) vars(app core.App, s *subject, b brand.Brand) render.Vars {
 	}
 	if ship != nil {
 		st := ship.GetString(sh.Status)
-		v.Shipment = render.Shipment{Carrier: strings.ToUpper(ship.GetString(sh.Carrier)), TrackingNumber: ship.GetString(sh.TrackingNumber),
+		v.Shipment = render.Shipment{Carrier: carrierName(ship.GetString(sh.Carrier)), TrackingNumber: ship.GetString(sh.TrackingNumber),
 			TrackingURL: ship.GetString(sh.TrackingURL), Status: strings.ReplaceAll(st, "_", " "),
 			Substatus: firstNonEmpty(ship.GetString(sh.DelayReason), strings.ReplaceAll(ship.GetString(sh.Substatus), "_", " "))}
 		v.EDD.Window = eddWindow(ship.GetDateTime(sh.EDDMin).Time(), ship.GetDateTime(sh.EDDMax).Time(), loc)
@@ -97,6 +97,15 @@ func (n *Notifier) vars(app core.App, s *subject, b brand.Brand) render.Vars {
 		v.Links.Guides = append(v.Links.Guides, render.Link{Title: title, URL: base + "/guides/" + slug})
 	}
 	return v
+}
+
+// carrierName turns a carrier id into a display name: short ids are
+// acronyms ("ups" → "UPS"), longer ones capitalised ("correos" → "Correos").
+func carrierName(id string) string {
+	if len(id) <= 4 {
+		return strings.ToUpper(id)
+	}
+	return strings.ToUpper(id[:1]) + id[1:]
 }
 
 func firstNonEmpty(vs ...string) string {
