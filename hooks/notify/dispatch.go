@@ -188,7 +188,7 @@ func (n *Notifier) deliver(ctx context.Context, app core.App, rec *core.Record, 
 			err: fmt.Errorf("frequency cap: %d marketing messages in 24h, deferred until %s", n.d.FrequencyCap, until.Format(time.RFC3339))}
 	}
 	if channel == schema.ChannelSMS && rec.GetString(m.Trigger) != schema.TrigHelpReply {
-		if next := n.quietUntil(s, rec.GetString(m.To), b, now); next.After(now) {
+		if next := n.quietUntil(app, s, rec.GetString(m.To), b, now); next.After(now) {
 			return outcome{status: schema.MsgScheduled, held: true, retryAt: next,
 				err: fmt.Errorf("quiet hours: held until %s", next.Format(time.RFC3339))}
 		}
@@ -404,29 +404,52 @@ func lookupTemplate(app core.App, key, channel, locale string) (render.Template,
 // quietUntil is when an SMS may go out: now inside the recipient's window,
 // else the window's next opening. Local time comes from the shipping
 // address, else the phone's country, else the brand's time zone.
-func (n *Notifier) quietUntil(s *subject, to string, b brand.Brand, now time.Time) time.Time {
+func (n *Notifier) quietUntil(app core.App, s *subject, to string, b brand.Brand, now time.Time) time.Time {
 	var country, region, postal string
 	if s.order != nil {
 		o := schema.Orders
 		country, region, postal = s.order.GetString(o.ShipCountry), s.order.GetString(o.ShipRegion), s.order.GetString(o.ShipPostal)
 	}
 	loc, _ := quiet.ResolveLocation(country, region, postal, to, b.Timezone)
-	return quiet.NextAllowed(now, loc, n.policy(b).Window(country, region))
+	return quiet.NextAllowed(now, loc, n.policy(app, b).Window(country, region))
 }
 
 // policy is the configured quiet-hours policy, or the default one with the
-// brand's own hours as the default window.
-func (n *Notifier) policy(b brand.Brand) quiet.Policy {
+// brand's hours as the default window and the brand's per-region windows
+// (quiet_regions, edited in the admin) over the built-in Florida/Oklahoma
+// ones. Malformed entries are ignored.
+func (n *Notifier) policy(app core.App, b brand.Brand) quiet.Policy {
 	if n.d.Quiet != nil {
 		return *n.d.Quiet
 	}
 	p := quiet.DefaultPolicy()
-	start, ok1 := hhmm(b.QuietStart)
-	end, ok2 := hhmm(b.QuietEnd)
-	if ok1 && ok2 {
-		p.Default = quiet.Window{Start: start, End: end}
+	if w, ok := parseWindow(b.QuietStart + "-" + b.QuietEnd); ok {
+		p.Default = w
+	}
+	recs, err := app.FindRecordsByFilter(schema.CBrand, "", schema.FCreated, 1, 0)
+	if err != nil || len(recs) == 0 {
+		return p
+	}
+	var regions map[string]string
+	_ = recs[0].UnmarshalJSONField(schema.BrandNotify.QuietRegions, &regions)
+	for k, v := range regions {
+		if w, ok := parseWindow(v); ok {
+			p.Overrides[strings.ToUpper(strings.TrimSpace(k))] = w
+		}
 	}
 	return p
+}
+
+// parseWindow reads "08:00-21:00".
+func parseWindow(s string) (quiet.Window, bool) {
+	a, b, ok := strings.Cut(strings.ReplaceAll(s, "–", "-"), "-")
+	if !ok {
+		return quiet.Window{}, false
+	}
+	start, ok1 := hhmm(a)
+	end, ok2 := hhmm(b)
+	w := quiet.Window{Start: start, End: end}
+	return w, ok1 && ok2 && w.Validate() == nil
 }
 
 func hhmm(s string) (int, bool) {

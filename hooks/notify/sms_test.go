@@ -223,7 +223,8 @@ func process(t *testing.T, in *inbox.Inbox, e *env) {
 }
 
 // Quiet hours in the recipient's local time, across time zones and the US
-// spring-forward change (8 March 2026), under a fixed clock.
+// spring-forward change (8 March 2026), with a merchant's per-region
+// window, under a fixed clock.
 func TestQuietHours(t *testing.T) {
 	e := newEnv(t, notify.Deps{})
 	e.customerOrder(t, false)
@@ -246,7 +247,14 @@ func TestQuietHours(t *testing.T) {
 		{"no address: phone's country", "", "", "+442071838750",
 			time.Date(2026, 3, 10, 6, 0, 0, 0, time.UTC), // 06:00 London
 			time.Date(2026, 3, 10, 8, 0, 0, 0, time.UTC)},
+		{"merchant's window for GB", "GB", "", "+442071838750",
+			time.Date(2026, 3, 10, 8, 30, 0, 0, time.UTC), // 08:30 London, GB opens at 09:00
+			time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)},
 	}
+	br, err := e.app.FindFirstRecordByFilter(schema.CBrand, "")
+	must(t, err)
+	br.Set(schema.BrandNotify.QuietRegions, map[string]string{"GB": "09:00-20:00", "XX": "nonsense"})
+	must(t, e.app.Save(br))
 	for i, tc := range cases {
 		e.order.Set(o.ShipCountry, tc.country)
 		e.order.Set(o.ShipRegion, tc.region)

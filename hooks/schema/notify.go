@@ -10,6 +10,13 @@ var MessageNotify = struct {
 	ClaimedAt, TemplateKey, Links string
 }{"claimed_at", "template_key", "links"}
 
+// BrandNotify are the brand fields notify adds: per-region SMS quiet hours
+// as {"US-FL": "08:00-20:00", "GB": "09:00-20:00"} (country or
+// country-region; the brand's quiet_start/quiet_end stay the default).
+var BrandNotify = struct {
+	QuietRegions string
+}{"quiet_regions"}
+
 // Flow triggers. The list is open: returns and surveys add their own.
 const (
 	TrigOrderConfirmed     = "order_confirmed"
