@@ -55,7 +55,7 @@ func run() error {
 		return err
 	}
 	in := inbox.Register(app, inbox.Deps{Clock: clk})
-	adapters, tracker, err := tracking.DefaultAdapters(cfg, os.Getenv, clk)
+	adapters, tracker, err := tracking.DefaultAdapters(cfg, clk)
 	if err != nil {
 		return err
 	}

@@ -22,16 +22,22 @@ type Config struct {
 	Twilio Twilio
 
 	// Webhook secrets, one per source.
-	ShopifySecret string
-	WooSecret     string
+	ShopifySecret     string
+	WooSecret         string
+	EasyPostSecret    string
+	AfterShipSecret   string
+	SeventeenTrackKey string
+	ShippoToken       string
 
 	// WooCommerce REST API for the catch-up sync (WooCommerce never
 	// retries a webhook and disables it after 5 failures).
 	WooURL, WooKey, WooConsumerSecret string
-	EasyPostSecret                    string
-	AfterShipSecret                   string
-	SeventeenTrackKey                 string
-	ShippoToken                       string
+
+	// Tracking-provider API keys (register and poll trackers) and the
+	// provider new shipments are registered with; validated by
+	// tracking.DefaultAdapters, which knows the providers.
+	EasyPostAPIKey, ShippoAPIKey, AfterShipAPIKey string
+	Tracker                                       string
 }
 
 // SMTP configures outgoing email. When Host is empty Porchlight falls back to
@@ -80,6 +86,10 @@ var Vars = []Var{
 	{"AFTERSHIP_WEBHOOK_SECRET", "AfterShip webhook secret", true},
 	{"SEVENTEENTRACK_KEY", "17TRACK API key (also checks webhook signs)", true},
 	{"SHIPPO_WEBHOOK_TOKEN", "token expected in the Shippo webhook URL", true},
+	{"PORCHLIGHT_TRACKER", "provider new shipments are registered with and polled through: easypost, shippo, aftership, 17track (default: none, webhooks only)", false},
+	{"EASYPOST_API_KEY", "EasyPost API key (register/poll trackers)", true},
+	{"SHIPPO_API_KEY", "Shippo API key (register/poll trackers)", true},
+	{"AFTERSHIP_API_KEY", "AfterShip API key (register/poll trackers)", true},
 }
 
 // Load reads the configuration through getenv (os.Getenv in production, a
@@ -113,6 +123,10 @@ func Load(getenv func(string) string) (Config, error) {
 		AfterShipSecret:   getenv("AFTERSHIP_WEBHOOK_SECRET"),
 		SeventeenTrackKey: getenv("SEVENTEENTRACK_KEY"),
 		ShippoToken:       getenv("SHIPPO_WEBHOOK_TOKEN"),
+		EasyPostAPIKey:    get("EASYPOST_API_KEY"),
+		ShippoAPIKey:      get("SHIPPO_API_KEY"),
+		AfterShipAPIKey:   get("AFTERSHIP_API_KEY"),
+		Tracker:           strings.ToLower(get("PORCHLIGHT_TRACKER")),
 	}
 	if c.PublicURL != "" {
 		u, err := url.Parse(c.PublicURL)
@@ -172,6 +186,7 @@ func (c Config) Summary() []string {
 		"Shopify webhooks: " + state(c.ShopifySecret != "", "secret set", "no secret (webhooks refused)"),
 		"WooCommerce webhooks: " + state(c.WooSecret != "", "secret set", "no secret (webhooks refused)"),
 		"WooCommerce catch-up sync: " + state(c.WooURL != "", c.WooURL+" every 15 minutes", "off (no WOOCOMMERCE_URL)"),
+		"tracking provider: " + state(c.Tracker != "", c.Tracker+" (new shipments registered and polled)", "none (carrier webhooks only)"),
 		"EasyPost webhooks: " + state(c.EasyPostSecret != "", "secret set", "no secret (webhooks refused)"),
 		"AfterShip webhooks: " + state(c.AfterShipSecret != "", "secret set", "no secret (webhooks refused)"),
 		"17TRACK webhooks: " + state(c.SeventeenTrackKey != "", "key set", "no key (webhooks refused)"),

@@ -3,7 +3,6 @@ package tracking
 import (
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"porchlight/hooks/carriers"
@@ -27,23 +26,22 @@ var APIKeyVars = []config.Var{
 }
 
 // DefaultAdapters builds every provider from the configuration (webhook
-// secrets) and getenv (API keys, PORCHLIGHT_TRACKER) and returns them with
-// the name of the provider new shipments are registered with. An unknown
+// secrets, API keys, PORCHLIGHT_TRACKER) and returns them with the name of
+// the provider new shipments are registered with. An unknown
 // PORCHLIGHT_TRACKER, or one without an API key, is an error.
-func DefaultAdapters(cfg config.Config, getenv func(string) string, clk clock.Clock) ([]carriers.Adapter, string, error) {
+func DefaultAdapters(cfg config.Config, clk clock.Clock) ([]carriers.Adapter, string, error) {
 	hc := &http.Client{Timeout: 20 * time.Second}
-	get := func(k string) string { return strings.TrimSpace(getenv(k)) }
 	list := []carriers.Adapter{
-		easypost.New(easypost.Config{APIKey: get("EASYPOST_API_KEY"), WebhookSecret: cfg.EasyPostSecret, HTTP: hc}),
-		shippo.New(shippo.Config{APIKey: get("SHIPPO_API_KEY"), WebhookToken: cfg.ShippoToken, HTTP: hc}),
-		aftership.New(aftership.Config{APIKey: get("AFTERSHIP_API_KEY"), WebhookSecret: cfg.AfterShipSecret, HTTP: hc}),
+		easypost.New(easypost.Config{APIKey: cfg.EasyPostAPIKey, WebhookSecret: cfg.EasyPostSecret, HTTP: hc}),
+		shippo.New(shippo.Config{APIKey: cfg.ShippoAPIKey, WebhookToken: cfg.ShippoToken, HTTP: hc}),
+		aftership.New(aftership.Config{APIKey: cfg.AfterShipAPIKey, WebhookSecret: cfg.AfterShipSecret, HTTP: hc}),
 		seventeentrack.New(seventeentrack.Config{Key: cfg.SeventeenTrackKey, HTTP: hc}),
 		simulator.NewAdapter(clk),
 	}
-	tracker := strings.ToLower(get("PORCHLIGHT_TRACKER"))
+	tracker := cfg.Tracker
 	keys := map[string]string{
-		easypost.Name: get("EASYPOST_API_KEY"), shippo.Name: get("SHIPPO_API_KEY"),
-		aftership.Name: get("AFTERSHIP_API_KEY"), seventeentrack.Name: cfg.SeventeenTrackKey, simulator.Carrier: "-",
+		easypost.Name: cfg.EasyPostAPIKey, shippo.Name: cfg.ShippoAPIKey,
+		aftership.Name: cfg.AfterShipAPIKey, seventeentrack.Name: cfg.SeventeenTrackKey, simulator.Carrier: "-",
 	}
 	if tracker != "" {
 		k, ok := keys[tracker]

@@ -10,7 +10,6 @@ import (
 
 func TestDefaultAdapters(t *testing.T) {
 	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
-	cfg := config.Config{SeventeenTrackKey: "k17"}
 	cases := []struct {
 		vars    map[string]string
 		tracker string
@@ -23,7 +22,15 @@ func TestDefaultAdapters(t *testing.T) {
 		{map[string]string{"PORCHLIGHT_TRACKER": "fedex-direct"}, "", true},    // not a provider
 	}
 	for _, c := range cases {
-		list, tracker, err := tracking.DefaultAdapters(cfg, env(c.vars), clock.NewFixed(clock.Real{}.Now()))
+		vars := map[string]string{"SEVENTEENTRACK_KEY": "k17"}
+		for k, v := range c.vars {
+			vars[k] = v
+		}
+		cfg, err := config.Load(env(vars))
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, tracker, err := tracking.DefaultAdapters(cfg, clock.NewFixed(clock.Real{}.Now()))
 		if (err != nil) != c.wantErr || tracker != c.tracker {
 			t.Errorf("%v: tracker %q err %v", c.vars, tracker, err)
 		}

@@ -172,7 +172,7 @@ func fixture(t *testing.T, vendor, name string) []byte {
 func newEnvNoSecrets(t *testing.T) *env {
 	t.Helper()
 	clk := clock.NewFixed(time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC))
-	adapters, _, err := tracking.DefaultAdapters(config.Config{}, func(string) string { return "" }, clk)
+	adapters, _, err := tracking.DefaultAdapters(config.Config{}, clk)
 	if err != nil {
 		t.Fatal(err)
 	}
