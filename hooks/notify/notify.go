@@ -2,9 +2,10 @@
 //
 // Flows (records in `flows`) say which trigger sends which template on which
 // channel, under which conditions and with which A/B variants. Record hooks
-// write `messages` rows in the same transaction as the change that caused
-// them, each with a unique idempotency key (order:<id>:<trigger>:<channel>),
-// so duplicate or out-of-order tracking events yield one message per
+// write `messages` rows in the same transaction as the shipment change that
+// caused them (the order confirmation right after the order commits), each
+// with a unique idempotency key (order:<id>:<trigger>:<channel>), so
+// duplicate or out-of-order tracking events yield one message per
 // milestone. The `messages` table is the queue: the dispatcher claims due
 // rows in a short transaction, re-evaluates suppression, consent and quiet
 // hours, renders, sends outside the transaction and records the outcome.
