@@ -133,11 +133,14 @@ func TestKillDispatcherMidBatch(t *testing.T) {
 	if dups > 4 { // at most the in-flight messages: one per SMTP connection
 		t.Errorf("%d duplicates, more than the in-flight window", dups)
 	}
+	if p := sink.peak(); p < 2 {
+		t.Errorf("at most %d SMTP connection(s) at once; the dispatcher should use a pool", p)
+	}
 	app = openApp(t, dir)
 	sent, err := app.CountRecords(schema.CMessages, dbx.HashExp{m.Status: schema.MsgSent})
 	must(t, err)
 	if sent != total {
 		t.Errorf("%d rows sent, want %d", sent, total)
 	}
-	t.Logf("killed after %d deliveries; %d distinct, %d duplicates", atKill, len(ids), dups)
+	t.Logf("killed after %d deliveries; %d distinct, %d duplicates; %d SMTP connections at once", atKill, len(ids), dups, sink.peak())
 }

@@ -170,6 +170,8 @@ type smtpSink struct {
 	fail  func(rcpt string) error // optional: refuse some recipients
 	hold  time.Duration           // optional: wait after storing, before answering
 	count chan struct{}
+
+	active, maxActive int
 }
 
 func newSMTPSink(t testing.TB) *smtpSink {
@@ -188,7 +190,20 @@ func newSMTPSink(t testing.TB) *smtpSink {
 	return s
 }
 
-func (s *smtpSink) NewSession(*smtp.Conn) (smtp.Session, error) { return &sess{sink: s}, nil }
+func (s *smtpSink) NewSession(*smtp.Conn) (smtp.Session, error) {
+	s.mu.Lock()
+	s.active++
+	s.maxActive = max(s.maxActive, s.active)
+	s.mu.Unlock()
+	return &sess{sink: s}, nil
+}
+
+// peak is the most SMTP connections that were open at once.
+func (s *smtpSink) peak() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.maxActive
+}
 
 func (s *smtpSink) all() []received {
 	s.mu.Lock()
@@ -227,5 +242,10 @@ func (x *sess) Data(r io.Reader) error {
 	x.cur = received{}
 	return nil
 }
-func (x *sess) Reset()        { x.cur = received{} }
-func (x *sess) Logout() error { return nil }
+func (x *sess) Reset() { x.cur = received{} }
+func (x *sess) Logout() error {
+	x.sink.mu.Lock()
+	x.sink.active--
+	x.sink.mu.Unlock()
+	return nil
+}
