@@ -1,6 +1,7 @@
 package demo
 
 import (
+	_ "embed"
 	"fmt"
 	"math/rand/v2"
 	"sort"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/filesystem"
 
 	"porchlight/hooks/brand"
 	"porchlight/hooks/schema"
@@ -97,20 +99,38 @@ func (s *Store) Seed(app core.App, now time.Time) (Stats, error) {
 	return st, nil
 }
 
+//go:embed fernhill-logo.svg
+var logoSVG []byte
+
 func (s *Store) seedBrand(tx core.App) error {
 	recs, err := tx.FindRecordsByFilter(schema.CBrand, "", "created", 1, 0)
 	if err != nil {
 		return err
 	}
+	var rec *core.Record
 	if len(recs) > 0 {
 		// Only replace the untouched default, never a merchant's brand.
 		if recs[0].GetString(schema.Brand.Name) != brand.Default().Name {
 			return nil
 		}
-		brand.Apply(recs[0], demoBrand())
-		return tx.Save(recs[0])
+		rec = recs[0]
+	} else {
+		col, err := tx.FindCachedCollectionByNameOrId(schema.CBrand)
+		if err != nil {
+			return err
+		}
+		rec = core.NewRecord(col)
 	}
-	return brand.Ensure(tx, demoBrand())
+	brand.Apply(rec, demoBrand())
+	logo, err := filesystem.NewFileFromBytes(logoSVG, "fernhill-logo.svg")
+	if err != nil {
+		return fmt.Errorf("demo logo: %w", err)
+	}
+	rec.Set(schema.Brand.Logo, logo)
+	if err := tx.Save(rec); err != nil {
+		return fmt.Errorf("demo brand: %w", err)
+	}
+	return nil
 }
 
 func (s *Store) seedProducts(tx core.App) error {
