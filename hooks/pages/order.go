@@ -75,6 +75,7 @@ type shipmentView struct {
 	LastUpdate      string
 	TimelineHeading string
 	NextHeading     string
+	Next            string
 }
 
 type guideView struct {
@@ -103,6 +104,9 @@ func (p *Pages) fillOrder(e *core.RequestEvent, data *page, order *core.Record, 
 			data.Shipments[i].Events = nil
 			data.Shipments[i].TrackingURL = ""
 			data.Shipments[i].TrackingNumber = ""
+			if data.Shipments[i].Delivered {
+				data.Shipments[i].Next = "" // it points at the order page's guides and form
+			}
 			data.Shipments[i].LastUpdate = ""
 		}
 		data.Order = v

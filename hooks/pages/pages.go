@@ -12,7 +12,6 @@ import (
 	"io/fs"
 	"net/http"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/pocketbase/pocketbase/apis"
@@ -56,16 +55,9 @@ func Register(app core.App, d Deps) (*Pages, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pages: %w", err)
 	}
-	p := &Pages{deps: d, views: views, i18n: bundle, limiter: newLimiter(d.Limits.withDefaults()), recorder: newViewRecorder()}
+	p := &Pages{deps: d, views: views, i18n: bundle, limiter: newLimiter(d.Limits.withDefaults()), recorder: newViewRecorder(app)}
 	bindContrastNotes(app)
-	stop := make(chan struct{})
-	var once sync.Once
-	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
-		once.Do(func() { close(stop) })
-		return e.Next()
-	})
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		go p.recorder.run(se.App, stop)
 		gz := apis.Gzip()
 		se.Router.GET("/track", p.track).Bind(gz)
 		se.Router.POST("/track", p.lookup).Bind(gz, apis.BodyLimit(8<<10))

@@ -1,6 +1,7 @@
 package pages
 
 import (
+	"sync"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -8,42 +9,61 @@ import (
 	"porchlight/hooks/schema"
 )
 
-// pageView is one shopper page view waiting to be stored.
+// pageView is one shopper page view to store in page_events.
 type pageView struct {
 	page, order, kind string
 	at                time.Time
 }
 
-// views records page views off the request path: a handler hands the view
-// to a small buffer and returns; one worker writes page_events. When the
-// buffer is full the view is dropped, never the page delayed. Page views
-// are analytics, not anything a customer waits for, so losing the buffer
-// on a crash is acceptable.
+// viewRecorder stores page views off the request path: each view is written
+// by its own goroutine, at most maxInFlight at a time; beyond that a view is
+// dropped rather than the page delayed. Page views are analytics, not
+// anything a customer waits for. On terminate the recorder stops taking
+// views and waits for the writes in flight, before the database closes.
 type viewRecorder struct {
-	ch chan pageView
+	app     core.App
+	mu      sync.Mutex
+	stopped bool
+	wg      sync.WaitGroup
+	slots   chan struct{}
 }
 
-func newViewRecorder() *viewRecorder { return &viewRecorder{ch: make(chan pageView, 512)} }
+const maxInFlight = 32
+
+func newViewRecorder(app core.App) *viewRecorder {
+	r := &viewRecorder{app: app, slots: make(chan struct{}, maxInFlight)}
+	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
+		r.stop()
+		return e.Next()
+	})
+	return r
+}
 
 func (r *viewRecorder) record(v pageView) {
-	select {
-	case r.ch <- v:
-	default:
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.stopped {
+		return
 	}
+	select {
+	case r.slots <- struct{}{}:
+	default:
+		return
+	}
+	r.wg.Add(1)
+	go func() {
+		defer func() { <-r.slots; r.wg.Done() }()
+		if err := saveView(r.app, v); err != nil {
+			r.app.Logger().Debug("page view not recorded", "page", v.page, "err", err)
+		}
+	}()
 }
 
-// run writes buffered views until stop is closed.
-func (r *viewRecorder) run(app core.App, stop <-chan struct{}) {
-	for {
-		select {
-		case <-stop:
-			return
-		case v := <-r.ch:
-			if err := saveView(app, v); err != nil {
-				app.Logger().Debug("page view not recorded", "page", v.page, "err", err)
-			}
-		}
-	}
+func (r *viewRecorder) stop() {
+	r.mu.Lock()
+	r.stopped = true
+	r.mu.Unlock()
+	r.wg.Wait()
 }
 
 func saveView(app core.App, v pageView) error {

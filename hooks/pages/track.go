@@ -143,6 +143,9 @@ func (p *Pages) parcel(e *core.RequestEvent, number string) error {
 		return p.fail(e)
 	}
 	sv.TrackingURL = "" // only what the number itself tells
+	if sv.Delivered {
+		sv.Next = ""
+	}
 	data.Parcel = &sv
 	data.Title = sv.StatusLabel
 	return p.render(e, http.StatusOK, "parcel", data)
@@ -243,6 +246,9 @@ func (p *Pages) shipmentView(app core.App, l *i18n.Localizer, s *core.Record, lo
 		StatusLabel: l.T("status." + string(st)), StatusDetail: l.T("status_detail." + string(st)),
 		TrackingNumber: s.GetString(sh.TrackingNumber), TrackingURL: s.GetString(sh.TrackingURL),
 		Delivered: st == status.Delivered, TimelineHeading: l.T("order.timeline_heading"), NextHeading: l.T("delay.heading_next"),
+	}
+	if l.Has("next." + string(st)) {
+		v.Next = l.T("next." + string(st))
 	}
 	if total > 1 {
 		v.Label = l.T("order.package_of", "n", n, "total", total)
