@@ -174,6 +174,13 @@ func Register(app core.App, d Deps) (*Notifier, error) {
 		if n.d.Manual {
 			return se.Next()
 		}
+		se.App.Cron().MustAdd("porchlightConfirmSweep", "*/5 * * * *", func() {
+			if k, err := n.SweepConfirmations(se.App); err != nil {
+				se.App.Logger().Error("notify: confirmation sweep", "err", err)
+			} else if k > 0 {
+				se.App.Logger().Warn("notify: scheduled missing order confirmations", "orders", k)
+			}
+		})
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan struct{})
 		go func() { defer close(done); n.run(ctx, se.App) }()
