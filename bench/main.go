@@ -48,6 +48,7 @@ type options struct {
 	Out           string
 	Seed          uint64
 	ProfilePage   string
+	ProfileIngest string
 }
 
 func main() {
@@ -64,6 +65,7 @@ func main() {
 	flag.BoolVar(&o.Keep, "keep", false, "keep the temp dir (binary, data, server log)")
 	flag.StringVar(&o.Out, "out", "", "also write the report to this file")
 	flag.Uint64Var(&o.Seed, "seed", 1, "random seed of the data set")
+	flag.StringVar(&o.ProfileIngest, "pprof-ingest", "", "instead of the server run, store and process -burst webhooks in-process under a CPU profile written here")
 	flag.StringVar(&o.ProfilePage, "pprof-page", "", "instead of the server run, serve the tracking page in-process for -phase-seconds under a CPU profile written here")
 	flag.Parse()
 	if o.Smoke {
@@ -119,6 +121,9 @@ func run(o options) error {
 	}
 	rep.Data = ds
 	rep.DBBytes = fileSize(filepath.Join(dataDir, "data.db")) + fileSize(filepath.Join(dataDir, "data.db-wal"))
+	if o.ProfileIngest != "" {
+		return profileIngest(dataDir, ds, o.Burst, o.ProfileIngest)
+	}
 	if o.ProfilePage != "" {
 		return profilePage(dataDir, ds, o.Conc, secs(o.PhaseSeconds), o.ProfilePage)
 	}

@@ -15,8 +15,13 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 
+	"porchlight/content"
 	"porchlight/hooks/clock"
+	"porchlight/hooks/config"
+	"porchlight/hooks/inbox"
+	"porchlight/hooks/notify"
 	"porchlight/hooks/pages"
+	"porchlight/hooks/tracking"
 	pbpublic "porchlight/pb_public"
 	"porchlight/templates"
 )
@@ -98,5 +103,63 @@ func profilePage(dataDir string, ds *dataset, conc int, d time.Duration, out str
 	if bad > 0 {
 		return fmt.Errorf("in-process page answered %d errors", bad)
 	}
+	return nil
+}
+
+// profileIngest stores n signed EasyPost events in the inbox and processes
+// them with the same inbox, tracking and notify wiring as the binary, under
+// a CPU profile: where the webhook worker's time goes.
+func profileIngest(dataDir string, ds *dataset, n int, out string) error {
+	app, err := bootstrap(dataDir)
+	if err != nil {
+		return err
+	}
+	defer app.ResetBootstrapState()
+	clk := clock.Real{}
+	cfg := config.Config{EasyPostSecret: webhookSecret}
+	in := inbox.New(inbox.Deps{Clock: clk})
+	adapters, tracker, err := tracking.DefaultAdapters(cfg, clk)
+	if err != nil {
+		return err
+	}
+	tracking.Register(app, tracking.Deps{Clock: clk, Inbox: in, Adapters: adapters, Tracker: tracker})
+	if _, err := notify.Register(app, notify.Deps{Clock: clk, Config: cfg, Inbox: in, Content: content.FS}); err != nil {
+		return err
+	}
+	w := newWebhooks(ds.Parcels, time.Now())
+	rng := rand.New(rand.NewPCG(11, 11))
+	start := time.Now()
+	for i := 0; i < n; i++ {
+		body, id := w.body(rng)
+		if _, _, err := in.Store(app, inbox.Receipt{Source: "easypost", Topic: "tracker.updated", DeliveryID: id, EventID: id, Body: body}); err != nil {
+			return err
+		}
+	}
+	stored := time.Since(start)
+	f, err := os.Create(out)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := pprof.StartCPUProfile(f); err != nil {
+		return err
+	}
+	start = time.Now()
+	done := 0
+	for {
+		k, err := in.ProcessDue(app, 100)
+		if err != nil {
+			pprof.StopCPUProfile()
+			return err
+		}
+		if k == 0 {
+			break
+		}
+		done += k
+	}
+	pprof.StopCPUProfile()
+	el := time.Since(start)
+	logf("in-process ingest: stored %d receipts in %s (%.0f/s), processed %d in %s (%.1f/s); CPU profile in %s",
+		n, stored.Round(time.Millisecond), float64(n)/stored.Seconds(), done, el.Round(time.Millisecond), float64(done)/el.Seconds(), out)
 	return nil
 }

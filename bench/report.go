@@ -134,6 +134,9 @@ func ratio(a, b float64) (string, float64) {
 	if a <= 0 || b <= 0 {
 		return "n/a", 0
 	}
+	if a/b < 0.1 {
+		return fmt.Sprintf("%.3f×", a/b), a / b
+	}
 	return fmt.Sprintf("%.2f×", a/b), a / b
 }
 
