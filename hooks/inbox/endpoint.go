@@ -53,6 +53,9 @@ func (in *Inbox) Endpoint(source string, verify Verifier) func(*core.RequestEven
 			e.App.Logger().Error("inbox: store", "source", source, "err", err)
 			return e.JSON(http.StatusServiceUnavailable, map[string]string{"error": "try again"})
 		}
+		if a := in.ack(source); a != nil {
+			return a(e, dup)
+		}
 		return e.JSON(http.StatusOK, map[string]any{"ok": true, "duplicate": dup})
 	}
 }

@@ -72,6 +72,7 @@ type Inbox struct {
 	poll     time.Duration
 	mu       sync.RWMutex
 	handlers map[string]Handler
+	acks     map[string]Ack
 	kick     chan struct{}
 	work     sync.Mutex // one processing pass at a time
 }
@@ -100,7 +101,7 @@ func New(d Deps) *Inbox {
 	if d.PollEvery <= 0 {
 		d.PollEvery = time.Second
 	}
-	return &Inbox{clock: d.Clock, poll: d.PollEvery, handlers: map[string]Handler{}, kick: make(chan struct{}, 1)}
+	return &Inbox{clock: d.Clock, poll: d.PollEvery, handlers: map[string]Handler{}, acks: map[string]Ack{}, kick: make(chan struct{}, 1)}
 }
 
 // Handle sets the handler for a source ("shopify", "easypost", ...).
@@ -108,6 +109,24 @@ func (in *Inbox) Handle(source string, h Handler) {
 	in.mu.Lock()
 	in.handlers[source] = h
 	in.mu.Unlock()
+}
+
+// Ack writes the acknowledgement of a stored delivery. The default is a
+// small JSON body; a sender that parses the answer (Twilio expects TwiML)
+// gets its own with SetAck.
+type Ack func(e *core.RequestEvent, duplicate bool) error
+
+// SetAck sets how deliveries of source are acknowledged.
+func (in *Inbox) SetAck(source string, a Ack) {
+	in.mu.Lock()
+	in.acks[source] = a
+	in.mu.Unlock()
+}
+
+func (in *Inbox) ack(source string) Ack {
+	in.mu.RLock()
+	defer in.mu.RUnlock()
+	return in.acks[source]
 }
 
 func (in *Inbox) handler(source string) Handler {

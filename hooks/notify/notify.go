@@ -165,6 +165,13 @@ func Register(app core.App, d Deps) (*Notifier, error) {
 	if n.d.Inbox != nil {
 		n.d.Inbox.Handle(SourceTwilioInbound, n.handleInbound)
 		n.d.Inbox.Handle(SourceTwilioStatus, n.handleStatus)
+		// Twilio parses the answer to an inbound message as TwiML; replies
+		// (HELP, opt-out confirmations) are sent by the dispatcher instead.
+		twiml := func(e *core.RequestEvent, _ bool) error {
+			return e.Blob(http.StatusOK, "text/xml; charset=utf-8", []byte(`<?xml version="1.0" encoding="UTF-8"?><Response></Response>`))
+		}
+		n.d.Inbox.SetAck(SourceTwilioInbound, twiml)
+		n.d.Inbox.SetAck(SourceTwilioStatus, twiml)
 	}
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		if err := n.Seed(se.App); err != nil {

@@ -92,6 +92,11 @@ func postTwilio(t *testing.T, h http.Handler, path string, form url.Values, sig 
 	req.Header.Set("X-Twilio-Signature", sig)
 	rr := httptest.NewRecorder()
 	h.ServeHTTP(rr, req)
+	// Twilio parses the answer as TwiML: an accepted delivery gets an empty
+	// <Response/>, never JSON.
+	if rr.Code == http.StatusOK && (!strings.HasPrefix(rr.Header().Get("Content-Type"), "text/xml") || !strings.Contains(rr.Body.String(), "<Response></Response>")) {
+		t.Fatalf("%s answered %q %q, want empty TwiML", path, rr.Header().Get("Content-Type"), rr.Body.String())
+	}
 	return rr.Code
 }
 
