@@ -170,7 +170,7 @@ func (p *Pages) guide(e *core.RequestEvent) error {
 			sub = append(sub, h)
 		}
 	}
-	data.Guide = &guideView{Title: rec.GetString(schema.Guides.Title), HTML: html, TOC: sub}
+	data.Guide = &guideView{Lang: rec.GetString(schema.Guides.Locale), Title: rec.GetString(schema.Guides.Title), HTML: html, TOC: sub}
 	data.Title = data.Guide.Title
 	return p.render(e, http.StatusOK, "guide", data)
 }

@@ -79,6 +79,7 @@ type shipmentView struct {
 }
 
 type guideView struct {
+	Lang  string // the guide's own locale, which may differ from the page's
 	Title string
 	HTML  template.HTML
 	TOC   []markdown.Heading

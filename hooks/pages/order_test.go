@@ -40,6 +40,12 @@ func TestOrderStatusStates(t *testing.T) {
 			[]string{"2 packages", "Package 1 of 2", "Package 2 of 2", "Arrives Thu 8 Oct", "Delivered Mon 5 Oct", "Before it arrives"}, nil},
 		{"unknown carrier", orderSpec{Number: "1008", Parcels: []parcelSpec{{Carrier: "unknown", Number: "XYZ123456", Status: "info_received"}}},
 			[]string{"Label created", "XYZ123456"}, []string{"See it on the"}},
+		{"delivery attempted", orderSpec{Number: "1010", Parcels: []parcelSpec{{Status: "attempt_fail", Substatus: "recipient_unavailable"}}},
+			[]string{"Delivery attempted", "Running late", "What you can do"}, []string{"You might also like"}},
+		{"tracking stopped", orderSpec{Number: "1011", Parcels: []parcelSpec{{Status: "expired"}}},
+			[]string{"Tracking stopped", "What you can do"}, []string{"You might also like"}},
+		{"returning to sender", orderSpec{Number: "1012", Parcels: []parcelSpec{{Status: "exception", Substatus: "return_to_sender", Delayed: true}}},
+			[]string{"Coming back to us"}, []string{"You might also like"}},
 		{"not shipped yet", orderSpec{Number: "1009"},
 			[]string{"Order received", "getting it ready", "as soon as your parcel ships"}, nil},
 	}
@@ -112,7 +118,7 @@ func TestGuidePage(t *testing.T) {
 	if r.Code != http.StatusOK {
 		t.Fatalf("status %d", r.Code)
 	}
-	mustContain(t, r, "Espresso Machine Duo", `id="before-it-arrives"`, `href="#start-here"`, "On this page", "Still stuck?")
+	mustContain(t, r, "Espresso Machine Duo", `id="before-it-arrives"`, `<article class="guide" lang="en">`, `href="#start-here"`, "On this page", "Still stuck?")
 	if r := s.get("/guides/no-such-guide"); r.Code != http.StatusNotFound || !strings.Contains(r.Body, "couldn") {
 		t.Errorf("missing guide: %d", r.Code)
 	}
