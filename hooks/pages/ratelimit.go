@@ -14,6 +14,10 @@ type Limits struct {
 	PerIP     int
 	PerNumber int
 	Window    time.Duration
+	// Now is the limiter's clock. It defaults to wall time, not the app's
+	// clock: the demo runs an accelerated clock, and guessing happens in
+	// real time.
+	Now func() time.Time
 }
 
 func (l Limits) withDefaults() Limits {
@@ -25,6 +29,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.Window <= 0 {
 		l.Window = 15 * time.Minute
+	}
+	if l.Now == nil {
+		l.Now = time.Now
 	}
 	return l
 }

@@ -43,7 +43,7 @@ func clientIP(e *core.RequestEvent) string {
 func (p *Pages) lookup(e *core.RequestEvent) error {
 	number := strings.TrimPrefix(strings.TrimSpace(e.Request.FormValue("number")), "#")
 	contact := strings.TrimSpace(e.Request.FormValue("contact"))
-	now := p.deps.Clock.Now()
+	now := p.limiter.limits.Now()
 	keys := []string{ipKey(clientIP(e)), numberKey(number)}
 	if blocked, wait := p.limiter.blocked(now, keys...); blocked {
 		return p.tooMany(e, wait)
@@ -114,7 +114,7 @@ func (p *Pages) matchOrder(app core.App, number, contact string) string {
 
 // parcel is /track?number=: one shipment's progress, no order details.
 func (p *Pages) parcel(e *core.RequestEvent, number string) error {
-	now := p.deps.Clock.Now()
+	now := p.limiter.limits.Now()
 	keys := []string{ipKey(clientIP(e)), numberKey(number)}
 	if blocked, wait := p.limiter.blocked(now, keys...); blocked {
 		return p.tooMany(e, wait)
