@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -339,26 +340,32 @@ func (g *generator) writeOrders(ctx context.Context, conn *sql.Conn, ds *dataset
 			shipped := placed.Add(time.Duration(18+g.rng.IntN(30)) * time.Hour)
 			// 4-10 checkpoints (mean 7): how far along its journey the parcel is.
 			n := 4 + g.rng.IntN(7)
-			last := journey[n-1]
 			at := shipped
 			lastAt, delivered := "", ""
 			type ev struct {
 				at time.Time
 				j  int
 			}
-			evs := make([]ev, n)
+			evs := make([]ev, 0, n)
 			for k := 0; k < n; k++ {
-				evs[k] = ev{at, k}
+				if at.After(g.now) {
+					break // a recent parcel has not got that far yet
+				}
+				evs = append(evs, ev{at, k})
 				at = at.Add(time.Duration(3+g.rng.IntN(14)) * time.Hour)
 			}
-			lastAt = dbTime(evs[n-1].at)
+			last := journey[0]
+			if len(evs) > 0 {
+				last = journey[len(evs)-1]
+				lastAt = dbTime(evs[len(evs)-1].at)
+			}
 			if last.status == "delivered" {
 				delivered = lastAt
 			}
 			eddMin := shipped.Add(72 * time.Hour)
 			if _, err := ss.Exec(sid, id, car.id, number, fmt.Sprintf(car.url, number), "Ground Advantage", last.status,
 				last.sub, last.raw, dbTime(shipped), dbTime(eddMin), dbTime(eddMin.Add(48*time.Hour)), "carrier", lastAt, delivered,
-				"easypost", fmt.Sprintf("bench-%d-f%d", i, p+1), dbTime(shipped), lastAt); err != nil {
+				"easypost", fmt.Sprintf("bench-%d-f%d", i, p+1), dbTime(shipped), cmp.Or(lastAt, dbTime(shipped))); err != nil {
 				return fmt.Errorf("insert shipment: %w", err)
 			}
 			ds.Parcels = append(ds.Parcels, parcel{ID: sid, Carrier: car.id, Number: number})
@@ -371,7 +378,7 @@ func (g *generator) writeOrders(ctx context.Context, conn *sql.Conn, ds *dataset
 					return fmt.Errorf("insert event: %w", err)
 				}
 			}
-			ds.Events += n
+			ds.Events += len(evs)
 		}
 	}
 	return tx.Commit()
