@@ -189,3 +189,48 @@ func TestFailedMigrationLeavesDatabaseUnchanged(t *testing.T) {
 		t.Fatal("failed migration recorded as applied")
 	}
 }
+
+// Every equality lookup shoppers and webhooks trigger uses an index, as
+// PocketBase issues it (a bound parameter). A partial index alone would not
+// do: SQLite cannot prove the parameter is not ” and scans the table.
+func TestLookupsUseAnIndex(t *testing.T) {
+	app := testapp.New(t)
+	lookups := []struct {
+		table, column string
+		indexed       bool
+	}{
+		// Control: an unindexed column must be reported as a scan, or this
+		// test could not fail.
+		{schema.COrders, schema.Orders.Note, false},
+		{schema.COrders, schema.Orders.AccessToken, true},
+		{schema.COrders, schema.Orders.GiftToken, true},
+		{schema.COrders, schema.Orders.Number, true},
+		{schema.CCustomers, schema.Customers.Email, true},
+		{schema.CCustomers, schema.Customers.Phone, true},
+		{schema.CCustomers, schema.Customers.UnsubscribeToken, true},
+		{schema.CReturns, schema.Returns.Token, true},
+		{schema.CSurveyResponses, schema.SurveyResponses.Token, true},
+		{schema.CMessages, schema.Messages.ProviderID, true},
+		{schema.CMessages, schema.Messages.IdempotencyKey, true},
+		{schema.CShipments, schema.Shipments.TrackingNumber, true},
+		{schema.CTrackingEvents, schema.TrackingEvents.DedupeKey, true},
+		{schema.CAPITokens, schema.APITokens.Token, true},
+	}
+	for _, l := range lookups {
+		var plan []struct {
+			Detail string `db:"detail"`
+		}
+		q := "EXPLAIN QUERY PLAN SELECT * FROM " + l.table + " WHERE " + l.column + " = {:v} LIMIT 1"
+		if err := app.DB().NewQuery(q).Bind(map[string]any{"v": "abc"}).All(&plan); err != nil {
+			t.Fatal(err)
+		}
+		var all []string
+		for _, p := range plan {
+			all = append(all, p.Detail)
+		}
+		joined := strings.Join(all, "; ")
+		if used := strings.Contains(joined, "USING INDEX") || strings.Contains(joined, "USING COVERING INDEX"); used != l.indexed {
+			t.Errorf("%s.%s lookup: index used = %v, want %v (%s)", l.table, l.column, used, l.indexed, joined)
+		}
+	}
+}
