@@ -264,6 +264,9 @@ func (p *Pages) shipmentView(app core.App, l *i18n.Localizer, s *core.Record, lo
 		if d := s.GetDateTime(sh.DeliveredAt).Time(); !d.IsZero() {
 			v.EDD = l.T("eta.delivered_on", "date", l.Date(d, loc))
 		}
+	case status.IsReturn(sub) || st == status.Expired || st == status.AvailableForPickup:
+		// Going back to the sender, no longer tracked or waiting at a
+		// pickup point: an arrival window would be a promise we can't keep.
 	case !min.IsZero() || !max.IsZero():
 		v.EDD = l.T("eta.arrives", "window", l.DateWindow(min, max, time.UTC))
 	case st == status.Pending:
@@ -276,7 +279,7 @@ func (p *Pages) shipmentView(app core.App, l *i18n.Localizer, s *core.Record, lo
 		v.Delay = &d
 		v.Problem = st != status.AvailableForPickup || delayed
 	}
-	if st != status.Delivered && eddChanged(s) {
+	if v.EDD != "" && st != status.Delivered && eddChanged(s) {
 		why := l.T("status." + string(st))
 		if v.Delay != nil {
 			why = v.Delay.Title
