@@ -197,29 +197,20 @@ func (p *Pages) orderGuides(app core.App, l *i18n.Localizer, productIDs []any, d
 			continue
 		}
 		seen[slug] = true
-		g := findGuide(app, slug, l.Locale())
-		if g == nil {
+		g := p.cache.Guide(app, slug, l.Locale())
+		if !g.found {
 			continue
 		}
 		href := "/guides/" + slug + "?lang=" + l.Locale()
-		if _, toc := renderGuide(g); hasHeading(toc, anchor) {
+		if g.anchors[anchor] {
 			href += "#" + anchor
 		}
-		out = append(out, guideLink{Title: g.GetString(schema.Guides.Title), Href: href, Label: label})
+		out = append(out, guideLink{Title: g.title, Href: href, Label: label})
 	}
-	if faq := findGuide(app, "shipping-faq", l.Locale()); faq != nil {
-		out = append(out, guideLink{Title: faq.GetString(schema.Guides.Title), Href: "/guides/shipping-faq?lang=" + l.Locale(), Label: l.T("title.guides")})
+	if faq := p.cache.Guide(app, "shipping-faq", l.Locale()); faq.found {
+		out = append(out, guideLink{Title: faq.title, Href: "/guides/shipping-faq?lang=" + l.Locale(), Label: l.T("title.guides")})
 	}
 	return out
-}
-
-func hasHeading(toc []markdown.Heading, id string) bool {
-	for _, h := range toc {
-		if h.ID == id {
-			return true
-		}
-	}
-	return false
 }
 
 // findGuide returns the published guide slug in locale, else in English.
@@ -250,7 +241,7 @@ func renderGuide(rec *core.Record) (template.HTML, []markdown.Heading) {
 // recommendations are up to three of the merchant's own products that are
 // not in the order.
 func (p *Pages) recommendations(app core.App, l *i18n.Localizer, inOrder map[string]bool, currency, website string) []recView {
-	recs, err := app.FindRecordsByFilter(schema.CProducts, schema.Products.ProductType+" != 'gift'", "-"+schema.FCreated, 20, 0)
+	recs, err := p.cache.Products(app)
 	if err != nil {
 		app.Logger().Warn("recommendations", "err", err)
 		return nil

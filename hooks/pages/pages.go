@@ -38,6 +38,7 @@ type Pages struct {
 	i18n     *i18n.Bundle
 	limiter  *limiter
 	recorder *viewRecorder
+	cache    *siteCache
 }
 
 // Register parses the templates and catalogues (failing start-up when one
@@ -55,7 +56,7 @@ func Register(app core.App, d Deps) (*Pages, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pages: %w", err)
 	}
-	p := &Pages{deps: d, views: views, i18n: bundle, limiter: newLimiter(d.Limits.withDefaults()), recorder: newViewRecorder(app)}
+	p := &Pages{deps: d, views: views, i18n: bundle, limiter: newLimiter(d.Limits.withDefaults()), recorder: newViewRecorder(app), cache: newSiteCache(app)}
 	bindContrastNotes(app)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		gz := apis.Gzip()
@@ -117,7 +118,7 @@ type langLink struct {
 }
 
 func (p *Pages) base(e *core.RequestEvent) (page, error) {
-	b, err := brand.Load(e.App)
+	b, err := p.cache.Brand(e.App)
 	if err != nil {
 		e.App.Logger().Error("pages: load brand", "err", err)
 		return page{}, err
@@ -165,7 +166,7 @@ func setHeaders(e *core.RequestEvent, nonce string) {
 // to the log (the callers log them), never the page.
 func (p *Pages) fail(e *core.RequestEvent) error {
 	b := brand.Default()
-	if loaded, err := brand.Load(e.App); err == nil {
+	if loaded, err := p.cache.Brand(e.App); err == nil {
 		b = loaded
 	}
 	data := p.baseFor(e, b)
