@@ -2,6 +2,7 @@ package pages
 
 import (
 	"crypto/subtle"
+	"fmt"
 	"net"
 	"net/http"
 	"strings"
@@ -137,7 +138,12 @@ func (p *Pages) parcel(e *core.RequestEvent, number string) error {
 		data.Error, data.Hint = data.L.T("lookup.error.not_found"), data.L.T("lookup.error.not_found_hint")
 		return p.render(e, http.StatusOK, "lookup", data)
 	}
-	sv, err := p.shipmentView(e.App, data.L, ship, data.Brand.Location(), 1, 1)
+	events, err := eventsOf(e.App, ship.Id)
+	if err != nil {
+		e.App.Logger().Error("track number: events", "err", err)
+		return p.fail(e)
+	}
+	sv, err := p.shipmentView(e.App, data.L, ship, events[ship.Id], data.Brand.Location(), 1, 1)
 	if err != nil {
 		e.App.Logger().Error("track number: shipment", "err", err)
 		return p.fail(e)
@@ -213,9 +219,17 @@ func (p *Pages) loadShipments(app core.App, l *i18n.Localizer, order *core.Recor
 	if err != nil {
 		return nil, err
 	}
+	ids := make([]string, len(ships))
+	for i, s := range ships {
+		ids[i] = s.Id
+	}
+	events, err := eventsOf(app, ids...)
+	if err != nil {
+		return nil, err
+	}
 	var out []shipmentView
 	for i, s := range ships {
-		sv, err := p.shipmentView(app, l, s, loc, i+1, len(ships))
+		sv, err := p.shipmentView(app, l, s, events[s.Id], loc, i+1, len(ships))
 		if err != nil {
 			return nil, err
 		}
@@ -235,7 +249,37 @@ func headline(l *i18n.Localizer, ships []shipmentView) (string, string) {
 	return l.Plural("packages.count", len(ships)), ""
 }
 
-func (p *Pages) shipmentView(app core.App, l *i18n.Localizer, s *core.Record, loc *time.Location, n, total int) (shipmentView, error) {
+// maxEvents is the most checkpoints a parcel's timeline shows.
+const maxEvents = 100
+
+// eventsOf loads the newest checkpoints of several parcels in one query
+// (one query per page instead of one per parcel), grouped by shipment.
+func eventsOf(app core.App, shipmentIDs ...string) (map[string][]*core.Record, error) {
+	out := map[string][]*core.Record{}
+	if len(shipmentIDs) == 0 {
+		return out, nil
+	}
+	te := schema.TrackingEvents
+	ids := make([]any, len(shipmentIDs))
+	for i, id := range shipmentIDs {
+		ids[i] = id
+	}
+	var recs []*core.Record
+	err := app.RecordQuery(schema.CTrackingEvents).AndWhere(dbx.In(te.Shipment, ids...)).
+		OrderBy(te.OccurredAt + " DESC").All(&recs)
+	if err != nil {
+		return nil, fmt.Errorf("load checkpoints: %w", err)
+	}
+	for _, r := range recs {
+		sid := r.GetString(te.Shipment)
+		if len(out[sid]) < maxEvents {
+			out[sid] = append(out[sid], r)
+		}
+	}
+	return out, nil
+}
+
+func (p *Pages) shipmentView(app core.App, l *i18n.Localizer, s *core.Record, events []*core.Record, loc *time.Location, n, total int) (shipmentView, error) {
 	sh := schema.Shipments
 	st := status.Status(s.GetString(sh.Status))
 	if !status.Valid(string(st)) {
@@ -291,11 +335,6 @@ func (p *Pages) shipmentView(app core.App, l *i18n.Localizer, s *core.Record, lo
 		v.Steps = append(v.Steps, stepView{Label: l.T("status." + string(ps)), Done: i <= reached, Current: i == reached})
 	}
 	te := schema.TrackingEvents
-	events, err := app.FindRecordsByFilter(schema.CTrackingEvents, te.Shipment+" = {:s}",
-		"-"+te.OccurredAt, 100, 0, dbx.Params{"s": s.Id})
-	if err != nil {
-		return v, err
-	}
 	for _, ev := range events {
 		at := ev.GetDateTime(te.OccurredAt).Time()
 		es := ev.GetString(te.Status)
