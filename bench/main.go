@@ -155,6 +155,7 @@ func run(o options) error {
 	if err := compareReads(o, rep, srv, client, ds, pageURL); err != nil {
 		return err
 	}
+	rep.rss("after the read phases", srv)
 
 	in, err := openInbox(dataDir)
 	if err != nil {
@@ -171,6 +172,7 @@ func run(o options) error {
 		if rep.Ingest.Burst, err = runIngest(context.Background(), client, srv.base, wh, in, o.BurstConc, 10*time.Minute, o.Burst, 0, o.DrainTimeout); err != nil {
 			return err
 		}
+		rep.rss("after the webhook burst", srv)
 		rep.Ingest.Rate = max(1, 0.9*rep.Ingest.Burst.EventsPerSec())
 		limit := 0
 		if o.Smoke {
@@ -180,6 +182,7 @@ func run(o options) error {
 		if rep.Ingest.Sustained, err = runIngest(context.Background(), client, srv.base, wh, in, o.Conc, secs(o.IngestSeconds), limit, rep.Ingest.Rate, o.DrainTimeout); err != nil {
 			return err
 		}
+		rep.rss("after sustained ingest", srv)
 		rep.Ingest.BusyReceipts = in.busyErrors()
 	} else {
 		logf("webhooks: %s", rep.Ingest.Why)
@@ -188,7 +191,7 @@ func run(o options) error {
 	logf("dispatch: server dispatcher (shipped rate cap) for %.0fs", o.PhaseSeconds)
 	rep.Dispatch.Server = dispatchServer(dataDir, ds, sink, int(o.PhaseSeconds*30), secs(o.PhaseSeconds))
 
-	rep.RSSLoaded = srv.rssBytes()
+	rep.rss("after dispatch", srv)
 	srv.stop()
 	rep.BusyLog = srv.logCount("SQLITE_BUSY", "database is locked") + logBusy(dataDir)
 	rep.DBBytesAfter = fileSize(filepath.Join(dataDir, "data.db")) + fileSize(filepath.Join(dataDir, "data.db-wal"))

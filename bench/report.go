@@ -42,6 +42,7 @@ type report struct {
 	ColdStart    time.Duration
 	RSSIdle      int64
 	RSSLoaded    int64
+	RSSPhases    [][2]string // phase, RSS
 	StaticPath   string
 	StaticSize   int64
 	Static       result
@@ -256,18 +257,32 @@ func (r *report) markdown() string {
 	per100k := float64(r.DBBytes) / (float64(len(d.OrderIDs)) / 100_000)
 	b.WriteString(table([]string{"what", "value"}, [][]string{
 		{"server RSS after start on the seeded data (idle)", mib(r.RSSIdle)},
-		{"server RSS after all load", mib(r.RSSLoaded)},
+		{"server RSS, highest after a phase", mib(r.RSSLoaded)},
 		{"database after seeding (data.db + WAL)", mib(r.DBBytes)},
 		{"database per 100k orders", mib(int64(per100k))},
 		{"database after the run", mib(r.DBBytesAfter)},
 		{"cold start: process start to first tracking page served", ms(r.ColdStart)},
 		{"go build of the binary (this run)", ms(r.BuildTime)},
 	}))
+	if len(r.RSSPhases) > 0 {
+		parts := make([]string, len(r.RSSPhases))
+		for i, p := range r.RSSPhases {
+			parts[i] = p[1] + " " + p[0]
+		}
+		fmt.Fprintf(&b, "\nServer RSS by phase: %s.\n", strings.Join(parts, "; "))
+	}
 
 	b.WriteString("\n### Targets (reported, not asserted)\n\n")
 	b.WriteString(table([]string{"target", "measured", "result"}, r.targets()))
 	b.WriteString("\n")
 	return b.String()
+}
+
+// rss notes the server's RSS after a phase (and keeps the peak in RSSLoaded).
+func (r *report) rss(phase string, s *server) {
+	n := s.rssBytes()
+	r.RSSPhases = append(r.RSSPhases, [2]string{phase, mib(n)})
+	r.RSSLoaded = max(r.RSSLoaded, n)
 }
 
 func gib(n int64) string { return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30)) }
