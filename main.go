@@ -41,7 +41,8 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	app := pocketbase.NewWithConfig(pocketbase.Config{DefaultDataDir: "pb_data"})
+	app := pocketbase.NewWithConfig(pocketbase.Config{DefaultDataDir: "pb_data",
+		DataMaxOpenConns: startup.MaxOpenConns, DataMaxIdleConns: startup.MaxIdleConns, DBConnect: startup.DBConnect})
 	clk := clock.NewSettable(clock.Real{})
 
 	tfs, err := pages.TemplateFS(templates.FS, cfg.TemplatesDir)
