@@ -133,6 +133,7 @@ func decode(name string, b []byte, base *file) (*file, error) {
 	if f.Locale != name {
 		return nil, fmt.Errorf("i18n: %s.json declares locale %q", name, f.Locale)
 	}
+	fillNames(f)
 	return f, nil
 }
 

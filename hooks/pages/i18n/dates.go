@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// Date formats the calendar day of t in loc: "Tue 7 Oct", "mar 7 oct",
+// Date formats the calendar day of t in loc: "Tue 7 Oct", "mar. 7 oct.",
 // "Di., 7. Okt.", "mar. 7 oct.". A nil loc means UTC; a zero t gives "".
 func (l *Localizer) Date(t time.Time, loc *time.Location) string {
 	if t.IsZero() {
@@ -64,7 +64,7 @@ func (l *Localizer) DateWindow(earliest, latest time.Time, loc *time.Location) s
 }
 
 // DateTime formats t in loc for a timeline entry: "Tue 7 Oct, 2:05 pm",
-// "mar 7 oct, 14:05", "Di., 7. Okt., 14:05", "mar. 7 oct. à 14:05". A nil
+// "mar. 7 oct., 14:05", "Di., 7. Okt., 14:05", "mar. 7 oct. à 14:05". A nil
 // loc means UTC; a zero t gives "".
 func (l *Localizer) DateTime(t time.Time, loc *time.Location) string {
 	if t.IsZero() {

@@ -18,25 +18,25 @@ func TestDateWindow(t *testing.T) {
 	}{
 		{"same month", oct(7), oct(9), map[string]string{
 			"en": "Tue 7 – Thu 9 Oct",
-			"es": "mar 7 – jue 9 oct",
+			"es": "mar. 7 – jue. 9 oct.",
 			"de": "Di., 7. – Do., 9. Okt.",
 			"fr": "mar. 7 – jeu. 9 oct.",
 		}},
 		{"across months", oct(31), day(2025, time.November, 4), map[string]string{
 			"en": "Fri 31 Oct – Tue 4 Nov",
-			"es": "vie 31 oct – mar 4 nov",
+			"es": "vie. 31 oct. – mar. 4 nov.",
 			"de": "Fr., 31. Okt. – Di., 4. Nov.",
 			"fr": "ven. 31 oct. – mar. 4 nov.",
 		}},
 		{"across years", day(2025, time.December, 30), day(2026, time.January, 2), map[string]string{
 			"en": "Tue 30 Dec – Fri 2 Jan",
-			"es": "mar 30 dic – vie 2 ene",
+			"es": "mar. 30 dic. – vie. 2 ene.",
 			"de": "Di., 30. Dez. – Fr., 2. Jan.",
 			"fr": "mar. 30 déc. – ven. 2 janv.",
 		}},
 		{"single day", oct(7), oct(7), map[string]string{
 			"en": "Tue 7 Oct",
-			"es": "mar 7 oct",
+			"es": "mar. 7 oct.",
 			"de": "Di., 7. Okt.",
 			"fr": "mar. 7 oct.",
 		}},
@@ -55,11 +55,11 @@ func TestDateWindow(t *testing.T) {
 		{"March and May names", day(2025, time.March, 3), day(2025, time.May, 5), map[string]string{
 			"de": "Mo., 3. März – Mo., 5. Mai",
 			"fr": "lun. 3 mars – lun. 5 mai",
-			"es": "lun 3 mar – lun 5 may",
+			"es": "lun. 3 mar. – lun. 5 may.",
 		}},
 		{"September", day(2025, time.September, 1), day(2025, time.September, 2), map[string]string{
 			"en": "Mon 1 – Tue 2 Sep",
-			"es": "lun 1 – mar 2 sept",
+			"es": "lun. 1 – mar. 2 sept.",
 			"de": "Mo., 1. – Di., 2. Sept.",
 			"fr": "lun. 1 – mar. 2 sept.",
 		}},
@@ -111,7 +111,7 @@ func TestDateTime(t *testing.T) {
 	at := time.Date(2025, 10, 7, 12, 5, 0, 0, time.UTC) // 14:05 in Berlin
 	want := map[string]string{
 		"en": "Tue 7 Oct, 2:05 pm",
-		"es": "mar 7 oct, 14:05",
+		"es": "mar. 7 oct., 14:05",
 		"de": "Di., 7. Okt., 14:05",
 		"fr": "mar. 7 oct. à 14:05",
 	}
