@@ -6,9 +6,6 @@ package aftership
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -16,6 +13,7 @@ import (
 	"strings"
 
 	"porchlight/hooks/carriers"
+	"porchlight/hooks/sig"
 	"porchlight/hooks/tracking/status"
 )
 
@@ -167,9 +165,7 @@ func (c *Client) Poll(ctx context.Context, s carriers.Shipment) (carriers.Update
 
 // Sign returns the aftership-hmac-sha256 value for body.
 func Sign(secret string, body []byte) string {
-	m := hmac.New(sha256.New, []byte(secret))
-	m.Write(body)
-	return base64.StdEncoding.EncodeToString(m.Sum(nil))
+	return sig.Base64HMACSHA256([]byte(secret), body)
 }
 
 // VerifyWebhook implements carriers.Adapter.
@@ -177,7 +173,7 @@ func (c *Client) VerifyWebhook(r *http.Request, body []byte) error {
 	if c.c.WebhookSecret == "" {
 		return carriers.ErrUnauthorized
 	}
-	if !hmac.Equal([]byte(r.Header.Get(SignatureHeader)), []byte(Sign(c.c.WebhookSecret, body))) {
+	if !sig.VerifyBase64HMACSHA256([]byte(c.c.WebhookSecret), body, r.Header.Get(SignatureHeader)) {
 		return carriers.ErrUnauthorized
 	}
 	return nil

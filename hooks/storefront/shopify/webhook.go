@@ -17,13 +17,11 @@
 package shopify
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
 	"net/http"
 	"strings"
 	"time"
 
+	"porchlight/hooks/sig"
 	"porchlight/hooks/storefront/model"
 	"porchlight/hooks/storefront/model/wire"
 )
@@ -66,45 +64,13 @@ const maxHeaderLen = 256
 // non-canonical base64 or wrong-length header. rawBody must be the bytes as received,
 // before any JSON decoding.
 func Verify(secret, rawBody []byte, headerB64 string) bool {
-	if len(secret) == 0 {
-		return false
-	}
-	headerB64 = strings.TrimSpace(headerB64)
-	// base64 of 32 bytes is 44 characters; allow nothing much longer.
-	if headerB64 == "" || len(headerB64) > 64 {
-		return false
-	}
-	if !isBase64(headerB64) {
-		return false
-	}
-	got, err := base64.StdEncoding.Strict().DecodeString(headerB64)
-	if err != nil || len(got) != sha256.Size {
-		return false
-	}
-	mac := hmac.New(sha256.New, secret)
-	mac.Write(rawBody)
-	return hmac.Equal(mac.Sum(nil), got)
-}
-
-// isBase64 reports whether s uses only the standard base64 alphabet. The
-// decoder would skip embedded CR/LF; a signature header never has them, so
-// anything outside the alphabet is refused outright.
-func isBase64(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '=') {
-			return false
-		}
-	}
-	return true
+	return sig.VerifyBase64HMACSHA256(secret, rawBody, headerB64)
 }
 
 // Sign returns the X-Shopify-Hmac-Sha256 value for body under secret. Tests
 // and the demo simulator use it to produce deliveries Verify accepts.
 func Sign(secret, body []byte) string {
-	mac := hmac.New(sha256.New, secret)
-	mac.Write(body)
-	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
+	return sig.Base64HMACSHA256(secret, body)
 }
 
 // Headers are the X-Shopify-* delivery headers, sanitized and bounded.

@@ -11,14 +11,12 @@
 package woocommerce
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
 	"mime"
 	"net/http"
 	"net/url"
 	"strings"
 
+	"porchlight/hooks/sig"
 	"porchlight/hooks/storefront/model"
 )
 
@@ -46,44 +44,13 @@ const maxHeaderLen = 512
 // alphanumerics, so this only matters for hand-typed secrets with & or
 // quotes in them.
 func Verify(secret, body []byte, headerB64 string) bool {
-	if len(secret) == 0 {
-		return false
-	}
-	headerB64 = strings.TrimSpace(headerB64)
-	if headerB64 == "" || len(headerB64) > 64 {
-		return false
-	}
-	if !isBase64(headerB64) {
-		return false
-	}
-	got, err := base64.StdEncoding.Strict().DecodeString(headerB64)
-	if err != nil || len(got) != sha256.Size {
-		return false
-	}
-	mac := hmac.New(sha256.New, secret)
-	mac.Write(body)
-	return hmac.Equal(mac.Sum(nil), got)
-}
-
-// isBase64 reports whether s uses only the standard base64 alphabet. The
-// decoder would skip embedded CR/LF; a signature header never has them, so
-// anything outside the alphabet is refused outright.
-func isBase64(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '=') {
-			return false
-		}
-	}
-	return true
+	return sig.VerifyBase64HMACSHA256(secret, body, headerB64)
 }
 
 // Sign returns the X-WC-Webhook-Signature value for body under secret
 // (tests and the demo simulator).
 func Sign(secret, body []byte) string {
-	mac := hmac.New(sha256.New, secret)
-	mac.Write(body)
-	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
+	return sig.Base64HMACSHA256(secret, body)
 }
 
 // Headers are the X-WC-Webhook-* delivery headers, sanitized and bounded.
