@@ -240,3 +240,45 @@ func BodyHash(body []byte) string {
 	sum := sha256.Sum256(body)
 	return "sha256:" + hex.EncodeToString(sum[:16])
 }
+
+// Updater is a vendor payload that converts into one canonical Update.
+type Updater interface {
+	Update() (Update, error)
+}
+
+// ParseEventEnvelope reads the {"event": ..., "data": {...}} webhook
+// envelope that Shippo and 17TRACK share: when the event is want, data
+// decodes into T and becomes the webhook's one update; any other event is
+// returned with its topic and no updates. vendor prefixes error messages.
+func ParseEventEnvelope[T Updater](vendor string, body []byte, want string) (Webhook, error) {
+	var e struct {
+		Event string          `json:"event"`
+		Data  json.RawMessage `json:"data"`
+	}
+	if err := json.Unmarshal(body, &e); err != nil {
+		return Webhook{}, fmt.Errorf("%s webhook: %v: %w", vendor, err, ErrMalformed)
+	}
+	w := Webhook{Topic: e.Event}
+	if e.Event != want {
+		return w, nil
+	}
+	var payload T
+	if err := json.Unmarshal(e.Data, &payload); err != nil {
+		return w, fmt.Errorf("%s webhook data: %v: %w", vendor, err, ErrMalformed)
+	}
+	u, err := payload.Update()
+	if err != nil {
+		return w, err
+	}
+	w.Updates = []Update{u}
+	return w, nil
+}
+
+// BaseURL returns configured (a loopback server in tests) or def, without a
+// trailing slash, so request paths can be appended as "/v2/...".
+func BaseURL(configured, def string) string {
+	if configured == "" {
+		configured = def
+	}
+	return strings.TrimRight(configured, "/")
+}

@@ -39,10 +39,7 @@ type Client struct{ c Config }
 
 // New returns an adapter.
 func New(c Config) *Client {
-	if c.BaseURL == "" {
-		c.BaseURL = DefaultBaseURL
-	}
-	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	c.BaseURL = carriers.BaseURL(c.BaseURL, DefaultBaseURL)
 	return &Client{c: c}
 }
 

@@ -42,10 +42,7 @@ type Client struct{ c Config }
 
 // New returns an adapter.
 func New(c Config) *Client {
-	if c.BaseURL == "" {
-		c.BaseURL = DefaultBaseURL
-	}
-	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	c.BaseURL = carriers.BaseURL(c.BaseURL, DefaultBaseURL)
 	return &Client{c: c}
 }
 
@@ -93,12 +90,6 @@ type Item struct {
 	Number    string     `json:"number"`
 	Carrier   int        `json:"carrier"`
 	TrackInfo *TrackInfo `json:"track_info"`
-}
-
-// Envelope is the webhook body.
-type Envelope struct {
-	Event string          `json:"event"`
-	Data  json.RawMessage `json:"data"`
 }
 
 type response struct {
@@ -198,24 +189,7 @@ func (*Client) DeliveryID(body []byte) string { return carriers.BodyHash(body) }
 
 // ParseWebhook implements carriers.Adapter.
 func (*Client) ParseWebhook(body []byte) (carriers.Webhook, error) {
-	var e Envelope
-	if err := json.Unmarshal(body, &e); err != nil {
-		return carriers.Webhook{}, fmt.Errorf("17track webhook: %v: %w", err, carriers.ErrMalformed)
-	}
-	w := carriers.Webhook{Topic: e.Event}
-	if e.Event != "TRACKING_UPDATED" {
-		return w, nil
-	}
-	var it Item
-	if err := json.Unmarshal(e.Data, &it); err != nil {
-		return w, fmt.Errorf("17track webhook data: %v: %w", err, carriers.ErrMalformed)
-	}
-	u, err := it.Update()
-	if err != nil {
-		return w, err
-	}
-	w.Updates = []carriers.Update{u}
-	return w, nil
+	return carriers.ParseEventEnvelope[Item]("17track", body, "TRACKING_UPDATED")
 }
 
 // Update converts an item into canonical terms.

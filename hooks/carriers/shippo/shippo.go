@@ -39,10 +39,7 @@ type Client struct{ c Config }
 
 // New returns an adapter.
 func New(c Config) *Client {
-	if c.BaseURL == "" {
-		c.BaseURL = DefaultBaseURL
-	}
-	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	c.BaseURL = carriers.BaseURL(c.BaseURL, DefaultBaseURL)
 	return &Client{c: c}
 }
 
@@ -80,13 +77,6 @@ type Status struct {
 		Zip     string `json:"zip"`
 		Country string `json:"country"`
 	} `json:"location"`
-}
-
-// Envelope is the webhook body.
-type Envelope struct {
-	Event string          `json:"event"`
-	Test  bool            `json:"test"`
-	Data  json.RawMessage `json:"data"`
 }
 
 func (c *Client) do(ctx context.Context, method, path string, body any, out any) error {
@@ -163,24 +153,7 @@ func (*Client) DeliveryID(body []byte) string { return carriers.BodyHash(body) }
 
 // ParseWebhook implements carriers.Adapter.
 func (*Client) ParseWebhook(body []byte) (carriers.Webhook, error) {
-	var e Envelope
-	if err := json.Unmarshal(body, &e); err != nil {
-		return carriers.Webhook{}, fmt.Errorf("shippo webhook: %v: %w", err, carriers.ErrMalformed)
-	}
-	w := carriers.Webhook{Topic: e.Event}
-	if e.Event != "track_updated" {
-		return w, nil
-	}
-	var t Track
-	if err := json.Unmarshal(e.Data, &t); err != nil {
-		return w, fmt.Errorf("shippo webhook data: %v: %w", err, carriers.ErrMalformed)
-	}
-	u, err := t.Update()
-	if err != nil {
-		return w, err
-	}
-	w.Updates = []carriers.Update{u}
-	return w, nil
+	return carriers.ParseEventEnvelope[Track]("shippo", body, "track_updated")
 }
 
 // Update converts a track into canonical terms: the history plus the current
