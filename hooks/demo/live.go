@@ -9,7 +9,6 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/types"
 
 	"porchlight/hooks/carriers/simulator"
 	"porchlight/hooks/schema"
@@ -152,8 +151,7 @@ func (s *Store) advance(tx core.App, ship *core.Record, now time.Time) (int, err
 	}
 	next := ""
 	if steps, _ := simulator.Script(journey); len(scans) < len(steps) {
-		dt, _ := types.ParseDateTime(shipped.Add(steps[len(scans)].After))
-		next = dt.String()
+		next = schema.DBTime(shipped.Add(steps[len(scans)].After))
 	}
 	if fresh.GetString(sh.NextPollAt) != next {
 		fresh.Set(sh.NextPollAt, next)
@@ -181,7 +179,7 @@ func (s *Store) Tick(app core.App, now time.Time) (TickStats, error) {
 		sh := schema.Shipments
 		due, err := tx.FindRecordsByFilter(schema.CShipments,
 			sh.Journey+" != '' && "+sh.NextPollAt+" != '' && "+sh.NextPollAt+" <= {:now}", sh.NextPollAt, 500, 0,
-			dbx.Params{"now": dbTime(now)})
+			dbx.Params{"now": schema.DBTime(now)})
 		if err != nil {
 			return err
 		}
@@ -298,10 +296,4 @@ func countryOf(code string) country {
 		}
 	}
 	return countries[0]
-}
-
-// dbTime formats t the way PocketBase stores dates, for filter comparisons.
-func dbTime(t time.Time) string {
-	dt, _ := types.ParseDateTime(t.UTC())
-	return dt.String()
 }

@@ -17,7 +17,6 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/types"
 
 	"porchlight/hooks/clock"
 	"porchlight/hooks/schema"
@@ -216,7 +215,7 @@ func (in *Inbox) ProcessDue(app core.App, limit int) (int, error) {
 	wr := schema.WebhookReceipts
 	due, err := app.FindRecordsByFilter(schema.CWebhookReceipts,
 		wr.Status+" = {:p} && "+wr.NextAttemptAt+" <= {:now}", wr.ReceivedAt+","+schema.FCreated, limit, 0,
-		dbx.Params{"p": schema.ReceiptPending, "now": dbTime(in.clock.Now())})
+		dbx.Params{"p": schema.ReceiptPending, "now": schema.DBTime(in.clock.Now())})
 	if err != nil {
 		return 0, fmt.Errorf("find due receipts: %w", err)
 	}
@@ -323,7 +322,7 @@ func (in *Inbox) Replay(app core.App, f ReplayFilter) (queued int, err error) {
 	}
 	if !f.Since.IsZero() {
 		conds = append(conds, wr.ReceivedAt+" >= {:since}")
-		params["since"] = dbTime(f.Since)
+		params["since"] = schema.DBTime(f.Since)
 	}
 	recs, err := app.FindRecordsByFilter(schema.CWebhookReceipts, strings.Join(conds, " && "), wr.ReceivedAt, 0, 0, params)
 	if err != nil {
@@ -358,10 +357,4 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return s[:n]
-}
-
-// dbTime formats t the way PocketBase stores dates, for filter comparisons.
-func dbTime(t time.Time) string {
-	dt, _ := types.ParseDateTime(t.UTC())
-	return dt.String()
 }

@@ -95,7 +95,7 @@ func (n *Notifier) claim(app core.App) ([]*core.Record, error) {
 		recs, err := tx.FindRecordsByFilter(schema.CMessages,
 			"("+m.Status+" = {:sched} && "+m.DueAt+" <= {:now}) || ("+m.Status+" = {:sending} && "+mn.ClaimedAt+" <= {:stale})",
 			m.DueAt, n.d.Batch, 0,
-			dbx.Params{"sched": schema.MsgScheduled, "sending": schema.MsgSending, "now": dbTime(now), "stale": dbTime(now.Add(-n.d.Lease))})
+			dbx.Params{"sched": schema.MsgScheduled, "sending": schema.MsgSending, "now": schema.DBTime(now), "stale": schema.DBTime(now.Add(-n.d.Lease))})
 		if err != nil {
 			return err
 		}

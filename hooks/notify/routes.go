@@ -266,7 +266,7 @@ func Results(app core.App, flowID string) ([]VariantResult, error) {
 			sent := r.GetDateTime(m.SentAt).Time()
 			o := schema.Orders
 			k, _ := app.CountRecords(schema.COrders, dbx.HashExp{o.Customer: cid},
-				dbx.NewExp(o.PlacedAt+" > {:a} AND "+o.PlacedAt+" <= {:b}", dbx.Params{"a": dbTime(sent), "b": dbTime(sent.Add(90 * 24 * time.Hour))}))
+				dbx.NewExp(o.PlacedAt+" > {:a} AND "+o.PlacedAt+" <= {:b}", dbx.Params{"a": schema.DBTime(sent), "b": schema.DBTime(sent.Add(90 * 24 * time.Hour))}))
 			v.Orders90d += int(k)
 		}
 	}

@@ -109,7 +109,7 @@ func (n *Notifier) suppression(app core.App, msg *core.Record, s *subject) strin
 	sr := schema.SurveyResponses
 	resps, _ := app.FindRecordsByFilter(schema.CSurveyResponses,
 		sr.Customer+" = {:c} && "+sr.AnsweredAt+" >= {:since}", "", 50, 0,
-		dbx.Params{"c": s.customer.Id, "since": dbTime(now.Add(-DetractorWindow))})
+		dbx.Params{"c": s.customer.Id, "since": schema.DBTime(now.Add(-DetractorWindow))})
 	for _, r := range resps {
 		sv, err := app.FindRecordById(schema.CSurveys, r.GetString(sr.Survey))
 		if err == nil && sv.GetString(schema.Surveys.Kind) == "nps" && r.GetInt(sr.Score) <= 6 {
@@ -133,7 +133,7 @@ func (n *Notifier) capUntil(app core.App, msg *core.Record, s *subject) time.Tim
 		m.Customer+" = {:c} && "+m.Category+" = {:mk} && ("+m.Status+" = {:s1} || "+m.Status+" = {:s2}) && "+m.SentAt+" > {:since} && id != {:id}",
 		"-"+m.SentAt, n.d.FrequencyCap, 0,
 		dbx.Params{"c": s.customer.Id, "mk": schema.Marketing, "s1": schema.MsgSent, "s2": schema.MsgDelivered,
-			"since": dbTime(now.Add(-24 * time.Hour)), "id": msg.Id})
+			"since": schema.DBTime(now.Add(-24 * time.Hour)), "id": msg.Id})
 	if err != nil || len(recent) < n.d.FrequencyCap {
 		return time.Time{}
 	}
@@ -154,5 +154,3 @@ func optedOut(cust *core.Record) bool {
 	}
 	return false
 }
-
-func dbTime(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.000Z") }

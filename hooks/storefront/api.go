@@ -77,7 +77,7 @@ func (s *Storefront) validAPIToken(app core.App, tok string) bool {
 		return false
 	}
 	if time.Since(recTime(rec, t.LastUsedAt)) > time.Minute {
-		rec.Set(t.LastUsedAt, dbTime(s.clock.Now()))
+		rec.Set(t.LastUsedAt, schema.DBTime(s.clock.Now()))
 		_ = app.Save(rec)
 	}
 	return true

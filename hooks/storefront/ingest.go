@@ -242,16 +242,16 @@ func (s *Storefront) UpsertOrder(tx core.App, o model.Order, v Version) (Outcome
 // is bookkeeping, not a change anyone should react to.
 func bumpVersion(tx core.App, rec *core.Record, updated, triggered time.Time) error {
 	of, oi := schema.Orders, schema.OrderIngest
-	if dbTime(updated) == rec.GetString(of.SourceUpdatedAt) && dbTime(triggered) == rec.GetString(oi.SourceTriggeredAt) {
+	if schema.DBTime(updated) == rec.GetString(of.SourceUpdatedAt) && schema.DBTime(triggered) == rec.GetString(oi.SourceTriggeredAt) {
 		return nil
 	}
-	_, err := tx.DB().Update(schema.COrders, dbx.Params{of.SourceUpdatedAt: dbTime(updated), oi.SourceTriggeredAt: dbTime(triggered)},
+	_, err := tx.DB().Update(schema.COrders, dbx.Params{of.SourceUpdatedAt: schema.DBTime(updated), oi.SourceTriggeredAt: schema.DBTime(triggered)},
 		dbx.HashExp{schema.FID: rec.Id}).Execute()
 	if err != nil {
 		return fmt.Errorf("record version of order %s: %w", rec.Id, err)
 	}
-	rec.Set(of.SourceUpdatedAt, dbTime(updated))
-	rec.Set(oi.SourceTriggeredAt, dbTime(triggered))
+	rec.Set(of.SourceUpdatedAt, schema.DBTime(updated))
+	rec.Set(oi.SourceTriggeredAt, schema.DBTime(triggered))
 	return nil
 }
 

@@ -9,6 +9,8 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
+
+	"porchlight/hooks/schema"
 )
 
 // diff sets record fields only when the value differs, so an update that
@@ -40,7 +42,7 @@ func (d *diff) boolean(field string, v bool) {
 }
 
 func (d *diff) time(field string, t time.Time) {
-	want := dbTime(t)
+	want := schema.DBTime(t)
 	if d.rec.GetString(field) != want {
 		d.rec.Set(field, want)
 		d.changed = true
@@ -74,15 +76,6 @@ func canonicalJSON(raw []byte) string {
 		return ""
 	}
 	return string(out)
-}
-
-// dbTime formats t as PocketBase stores dates ("" for the zero time).
-func dbTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	dt, _ := types.ParseDateTime(t.UTC())
-	return dt.String()
 }
 
 // recTime reads a date field; zero when blank.

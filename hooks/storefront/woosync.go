@@ -90,13 +90,13 @@ func (s *Storefront) SyncWoo(app core.App) (SyncResult, error) {
 			break
 		}
 	}
-	st.Set(ss.LastRunAt, dbTime(s.clock.Now()))
+	st.Set(ss.LastRunAt, schema.DBTime(s.clock.Now()))
 	st.Set(ss.Processed, st.GetInt(ss.Processed)+res.Seen)
 	if runErr != nil {
 		st.Set(ss.LastError, clip(runErr.Error(), 1900))
 	} else {
 		st.Set(ss.LastError, "")
-		st.Set(ss.Cursor, dbTime(newest))
+		st.Set(ss.Cursor, schema.DBTime(newest))
 	}
 	if err := app.Save(st); err != nil {
 		return res, fmt.Errorf("save sync state: %w", err)

@@ -32,7 +32,7 @@ func (t *Tracker) CheckDelays(app core.App, now time.Time) (DelayStats, error) {
 	recs, err := app.FindRecordsByFilter(schema.CShipments,
 		fmt.Sprintf("(%[1]s != '' && %[1]s <= {:now}) || (%[1]s = '' && %[2]s != {:delivered} && %[2]s != {:expired}) || %[3]s = true",
 			tr.NextCheckAt, sh.Status, sh.Delayed),
-		tr.NextCheckAt, 0, 0, dbx.Params{"now": dbTime(now), "delivered": string(status.Delivered), "expired": string(status.Expired)})
+		tr.NextCheckAt, 0, 0, dbx.Params{"now": schema.DBTime(now), "delivered": string(status.Delivered), "expired": string(status.Expired)})
 	if err != nil {
 		return st, fmt.Errorf("find shipments to check: %w", err)
 	}

@@ -199,8 +199,8 @@ func (t *Tracker) queryLane(app core.App, s edd.Shipment, exclude string) ([]int
 		if edd.RegionKey(s.DestCountry, r.Region, r.Postal) != want {
 			continue
 		}
-		from, err1 := time.Parse("2006-01-02 15:04:05.000Z", r.Shipped)
-		to, err2 := time.Parse("2006-01-02 15:04:05.000Z", r.Delivered)
+		from, err1 := schema.ParseDBTime(r.Shipped)
+		to, err2 := schema.ParseDBTime(r.Delivered)
 		if err1 != nil || err2 != nil {
 			continue
 		}

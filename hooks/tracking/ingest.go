@@ -9,7 +9,6 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/types"
 
 	"porchlight/hooks/carriers"
 	"porchlight/hooks/carriers/detect"
@@ -270,10 +269,4 @@ func (t *Tracker) Rederive(app core.App, shipmentID string) error {
 		_, err = t.derive(tx, ship)
 		return err
 	})
-}
-
-// dbTime formats t the way PocketBase stores dates, for filter comparisons.
-func dbTime(t time.Time) string {
-	dt, _ := types.ParseDateTime(t.UTC())
-	return dt.String()
 }

@@ -98,14 +98,14 @@ func (t *Tracker) PollDue(ctx context.Context, app core.App, limit int) (PollSta
 	sh, tr := schema.Shipments, schema.ShipmentTracking
 	due, err := app.FindRecordsByFilter(schema.CShipments,
 		fmt.Sprintf("%[1]s != '' && %[2]s != '' && %[2]s <= {:now}", tr.Tracker, sh.NextPollAt),
-		sh.NextPollAt, limit, 0, dbx.Params{"now": dbTime(now)})
+		sh.NextPollAt, limit, 0, dbx.Params{"now": schema.DBTime(now)})
 	if err != nil {
 		return st, fmt.Errorf("find due polls: %w", err)
 	}
 	// Claim first, with a conditional UPDATE, so an overlapping pass (or a
 	// second process) skips them and no concurrent change is overwritten.
 	// A claim is bookkeeping, not a business change: no record hooks fire.
-	lease := dbTime(now.Add(PollLease))
+	lease := schema.DBTime(now.Add(PollLease))
 	claimed := due[:0]
 	for _, r := range due {
 		res, err := app.DB().Update(schema.CShipments, dbx.Params{sh.NextPollAt: lease},
