@@ -67,8 +67,47 @@ func (b Brand) Location() *time.Location {
 	return time.UTC
 }
 
-// Load reads the brand record, or Default() when none exists yet.
+// Store keys of the in-memory copy (see Register).
+const (
+	cacheKey     = "porchlight:brand"
+	cacheEnabled = "porchlight:brand:cached"
+)
+
+// Register keeps the brand in memory until the record changes: tracking
+// events, messages and every shopper page read it, and it changes only when
+// the merchant edits it. Calling it again is harmless.
+func Register(app core.App) {
+	if app.Store().Has(cacheEnabled) {
+		return
+	}
+	app.Store().Set(cacheEnabled, true)
+	forget := func(e *core.RecordEvent) error {
+		e.App.Store().Remove(cacheKey)
+		return e.Next()
+	}
+	app.OnRecordAfterCreateSuccess(schema.CBrand).BindFunc(forget)
+	app.OnRecordAfterUpdateSuccess(schema.CBrand).BindFunc(forget)
+	app.OnRecordAfterDeleteSuccess(schema.CBrand).BindFunc(forget)
+}
+
+// Load reads the brand record, or Default() when none exists yet. After
+// Register it answers from memory; a read inside a transaction never fills
+// the cache (the transaction might roll back).
 func Load(app core.App) (Brand, error) {
+	cached := app.Store().Has(cacheEnabled)
+	if cached {
+		if b, ok := app.Store().Get(cacheKey).(Brand); ok {
+			return b, nil
+		}
+	}
+	b, err := load(app)
+	if err == nil && cached && !app.IsTransactional() {
+		app.Store().Set(cacheKey, b)
+	}
+	return b, err
+}
+
+func load(app core.App) (Brand, error) {
 	rec, err := find(app)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Default(), nil

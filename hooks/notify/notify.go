@@ -37,6 +37,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"porchlight/hooks/brand"
 	"porchlight/hooks/clock"
 	"porchlight/hooks/config"
 	"porchlight/hooks/inbox"
@@ -151,6 +152,7 @@ func New(d Deps) *Notifier {
 // templates when the server starts.
 func Register(app core.App, d Deps) (*Notifier, error) {
 	n := New(d)
+	brand.Register(app) // every message reads sender, quiet hours and grace
 	if n.d.Quiet != nil {
 		if err := n.d.Quiet.Validate(); err != nil {
 			return nil, fmt.Errorf("notify: quiet hours: %w", err)

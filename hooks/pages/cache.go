@@ -10,13 +10,13 @@ import (
 )
 
 // siteCache keeps what every shopper page reads but merchants rarely change
-// — the brand, guide titles and anchors, the recommendable products — so a
-// page view costs only the queries about its own order. Any change to those
-// collections (admin, API, seeding) empties it; the benchmark showed SQL
-// parsing and Markdown rendering of guides dominating each view.
+// — guide titles and anchors, the recommendable products — so a page view
+// costs only the queries about its own order (the brand is kept in memory
+// by brand.Register). Any change to those collections (admin, API, seeding)
+// empties it; the benchmark showed SQL parsing and Markdown rendering of
+// guides dominating each view.
 type siteCache struct {
 	mu       sync.Mutex
-	brand    *brand.Brand
 	guides   map[string]guideInfo // slug|locale
 	products []*core.Record
 	loaded   bool // products loaded (possibly empty)
@@ -31,12 +31,13 @@ type guideInfo struct {
 }
 
 func newSiteCache(app core.App) *siteCache {
+	brand.Register(app)
 	c := &siteCache{guides: map[string]guideInfo{}}
 	reset := func(e *core.RecordEvent) error {
 		c.reset()
 		return e.Next()
 	}
-	for _, col := range []string{schema.CBrand, schema.CGuides, schema.CProducts} {
+	for _, col := range []string{schema.CGuides, schema.CProducts} {
 		app.OnRecordAfterCreateSuccess(col).BindFunc(reset)
 		app.OnRecordAfterUpdateSuccess(col).BindFunc(reset)
 		app.OnRecordAfterDeleteSuccess(col).BindFunc(reset)
@@ -46,26 +47,8 @@ func newSiteCache(app core.App) *siteCache {
 
 func (c *siteCache) reset() {
 	c.mu.Lock()
-	c.brand, c.guides, c.products, c.loaded = nil, map[string]guideInfo{}, nil, false
+	c.guides, c.products, c.loaded = map[string]guideInfo{}, nil, false
 	c.mu.Unlock()
-}
-
-// Brand returns the brand record, cached until it changes.
-func (c *siteCache) Brand(app core.App) (brand.Brand, error) {
-	c.mu.Lock()
-	if b := c.brand; b != nil {
-		c.mu.Unlock()
-		return *b, nil
-	}
-	c.mu.Unlock()
-	b, err := brand.Load(app)
-	if err != nil {
-		return b, err
-	}
-	c.mu.Lock()
-	c.brand = &b
-	c.mu.Unlock()
-	return b, nil
 }
 
 // Guide returns the published guide slug in locale (else English), with

@@ -118,7 +118,7 @@ type langLink struct {
 }
 
 func (p *Pages) base(e *core.RequestEvent) (page, error) {
-	b, err := p.cache.Brand(e.App)
+	b, err := brand.Load(e.App)
 	if err != nil {
 		e.App.Logger().Error("pages: load brand", "err", err)
 		return page{}, err
@@ -166,7 +166,7 @@ func setHeaders(e *core.RequestEvent, nonce string) {
 // to the log (the callers log them), never the page.
 func (p *Pages) fail(e *core.RequestEvent) error {
 	b := brand.Default()
-	if loaded, err := p.cache.Brand(e.App); err == nil {
+	if loaded, err := brand.Load(e.App); err == nil {
 		b = loaded
 	}
 	data := p.baseFor(e, b)

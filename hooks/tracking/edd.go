@@ -331,20 +331,11 @@ func truncate(s string, n int) string {
 	return s[:n]
 }
 
-// brandTTL bounds how stale the cached brand policies may be.
-const brandTTL = 10 * time.Second
-
-// brand loads the brand's policies, cached briefly: every event reads them.
+// brand loads the brand's policies (kept in memory by brand.Register).
 func (t *Tracker) brand(app core.App) (brand.Brand, edd.Brand, error) {
-	t.brandMu.Lock()
-	defer t.brandMu.Unlock()
-	if !t.brandAt.IsZero() && time.Since(t.brandAt) < brandTTL {
-		return t.brandVal, t.brandEDD, nil
-	}
 	b, err := brand.Load(app)
 	if err != nil {
 		return b, edd.Brand{}, err
 	}
-	t.brandVal, t.brandEDD, t.brandAt = b, eddBrand(b), time.Now()
-	return b, t.brandEDD, nil
+	return b, eddBrand(b), nil
 }

@@ -9,7 +9,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -53,10 +52,6 @@ type Tracker struct {
 	rules    edd.Rules
 	unknown  status.UnknownReporter
 	lanes    laneCache
-	brandMu  sync.Mutex
-	brandVal brand.Brand
-	brandEDD edd.Brand
-	brandAt  time.Time
 }
 
 // New returns a Tracker without binding anything (tests of pure paths).
@@ -84,6 +79,7 @@ func New(d Deps) *Tracker {
 // its API for other capabilities (storefront, carriers, demo).
 func Register(app core.App, d Deps) *Tracker {
 	t := New(d)
+	brand.Register(app) // every event reads the brand's policies
 	t.bindHooks(app)
 	if d.Inbox != nil {
 		t.bindWebhooks(app, d.Inbox)
