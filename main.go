@@ -21,6 +21,7 @@ import (
 	"porchlight/hooks/inbox"
 	"porchlight/hooks/notify"
 	"porchlight/hooks/pages"
+	"porchlight/hooks/sqlitedb"
 	"porchlight/hooks/startup"
 	"porchlight/hooks/storefront"
 	"porchlight/hooks/tracking"
@@ -42,7 +43,7 @@ func run() error {
 		return err
 	}
 	app := pocketbase.NewWithConfig(pocketbase.Config{DefaultDataDir: "pb_data",
-		DataMaxOpenConns: startup.MaxOpenConns, DataMaxIdleConns: startup.MaxIdleConns, DBConnect: startup.DBConnect})
+		DataMaxOpenConns: sqlitedb.MaxOpenConns, DataMaxIdleConns: sqlitedb.MaxIdleConns, DBConnect: sqlitedb.Connect})
 	clk := clock.NewSettable(clock.Real{})
 
 	tfs, err := pages.TemplateFS(templates.FS, cfg.TemplatesDir)

@@ -14,6 +14,7 @@ import (
 
 	"porchlight/content"
 	"porchlight/hooks/schema"
+	"porchlight/hooks/sqlitedb"
 	"porchlight/hooks/startup"
 	"porchlight/hooks/tracking/timeline"
 	_ "porchlight/migrations"
@@ -53,7 +54,8 @@ type seedOpts struct {
 // bootstrap opens (creating) a PocketBase data dir in this process and runs
 // Porchlight's migrations, so the server later finds a ready schema.
 func bootstrap(dir string) (*core.BaseApp, error) {
-	app := core.NewBaseApp(core.BaseAppConfig{DataDir: dir})
+	app := core.NewBaseApp(core.BaseAppConfig{DataDir: dir,
+		DataMaxOpenConns: sqlitedb.MaxOpenConns, DataMaxIdleConns: sqlitedb.MaxIdleConns, DBConnect: sqlitedb.Connect})
 	if err := app.Bootstrap(); err != nil {
 		return nil, fmt.Errorf("bootstrap %s: %w", dir, err)
 	}

@@ -107,21 +107,3 @@ func TestSeedCreatesBrandAndGuidesOnceAndKeepsEdits(t *testing.T) {
 		t.Fatalf("brand records = %d", n)
 	}
 }
-
-func TestDBConnectKeepsPocketBasePragmasWithASmallerCache(t *testing.T) {
-	db, err := DBConnect(filepath.Join(t.TempDir(), "data.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	checks := map[string]string{"journal_mode": "wal", "foreign_keys": "1", "cache_size": "-8000", "busy_timeout": "10000"}
-	for pragma, want := range checks {
-		var got string
-		if err := db.NewQuery("PRAGMA " + pragma).Row(&got); err != nil {
-			t.Fatal(err)
-		}
-		if got != want {
-			t.Errorf("PRAGMA %s = %s, want %s", pragma, got, want)
-		}
-	}
-}

@@ -11,14 +11,17 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
+	"porchlight/hooks/sqlitedb"
 	_ "porchlight/migrations" // registers the schema
 )
 
-// New returns a fresh app with every migration applied; it is cleaned up
+// New returns a fresh app with every migration applied, on the same
+// database connection as the binary; it is cleaned up
 // when the test ends.
 func New(t testing.TB) *tests.TestApp {
 	t.Helper()
-	app, err := tests.NewTestApp(t.TempDir())
+	app, err := tests.NewTestAppWithConfig(core.BaseAppConfig{DataDir: t.TempDir(),
+		DataMaxOpenConns: sqlitedb.MaxOpenConns, DataMaxIdleConns: sqlitedb.MaxIdleConns, DBConnect: sqlitedb.Connect})
 	if err != nil {
 		t.Fatalf("test app: %v", err)
 	}
