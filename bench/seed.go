@@ -62,6 +62,11 @@ func bootstrap(dir string) (*core.BaseApp, error) {
 	if err := app.RunAppMigrations(); err != nil {
 		return nil, fmt.Errorf("migrations: %w", err)
 	}
+	// What the server does when it boots (startup.Register), for the
+	// in-process profiles.
+	if err := sqlitedb.ForgetValueSamples(app.NonconcurrentDB()); err != nil {
+		return nil, err
+	}
 	return app, nil
 }
 

@@ -19,6 +19,7 @@ import (
 
 	"porchlight/hooks/brand"
 	"porchlight/hooks/config"
+	"porchlight/hooks/sqlitedb"
 )
 
 // Deps is what start-up needs.
@@ -30,6 +31,28 @@ type Deps struct {
 // Register seeds defaults when the server starts and logs what is
 // configured. Seeding never overwrites a merchant's edits.
 func Register(app core.App, d Deps) error {
+	forget := func(app core.App) {
+		if err := sqlitedb.ForgetValueSamples(app.NonconcurrentDB()); err != nil {
+			app.Logger().Warn("startup: forget SQLite value samples", "err", err)
+		}
+	}
+	// Statistics come back with PocketBase's nightly PRAGMA optimize (at
+	// midnight) and after every collection change.
+	app.OnBootstrap().BindFunc(func(e *core.BootstrapEvent) error {
+		if err := e.Next(); err != nil {
+			return err
+		}
+		forget(e.App)
+		return nil
+	})
+	app.Cron().MustAdd("porchlightForgetValueSamples", "10 0 * * *", func() { forget(app) })
+	afterSchema := func(e *core.CollectionEvent) error {
+		forget(e.App)
+		return e.Next()
+	}
+	app.OnCollectionAfterCreateSuccess().BindFunc(afterSchema)
+	app.OnCollectionAfterUpdateSuccess().BindFunc(afterSchema)
+	app.OnCollectionAfterDeleteSuccess().BindFunc(afterSchema)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		if err := Seed(se.App, d.Content); err != nil {
 			return err
