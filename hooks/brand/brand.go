@@ -11,6 +11,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"porchlight/hooks/memo"
 	"porchlight/hooks/schema"
 )
 
@@ -67,44 +68,27 @@ func (b Brand) Location() *time.Location {
 	return time.UTC
 }
 
-// Store keys of the in-memory copy (see Register).
-const (
-	cacheKey     = "porchlight:brand"
-	cacheEnabled = "porchlight:brand:cached"
-)
+// storeKey is where Register keeps the in-memory copy in the app's store
+// (shared by the app and its transactions).
+const storeKey = "porchlight:brand"
 
 // Register keeps the brand in memory until the record changes: tracking
 // events, messages and every shopper page read it, and it changes only when
 // the merchant edits it. Calling it again is harmless.
 func Register(app core.App) {
-	if app.Store().Has(cacheEnabled) {
+	if app.Store().Has(storeKey) {
 		return
 	}
-	app.Store().Set(cacheEnabled, true)
-	forget := func(e *core.RecordEvent) error {
-		e.App.Store().Remove(cacheKey)
-		return e.Next()
-	}
-	app.OnRecordAfterCreateSuccess(schema.CBrand).BindFunc(forget)
-	app.OnRecordAfterUpdateSuccess(schema.CBrand).BindFunc(forget)
-	app.OnRecordAfterDeleteSuccess(schema.CBrand).BindFunc(forget)
+	app.Store().Set(storeKey, memo.New[struct{}, Brand](app, schema.CBrand))
 }
 
 // Load reads the brand record, or Default() when none exists yet. After
-// Register it answers from memory; a read inside a transaction never fills
-// the cache (the transaction might roll back).
+// Register it answers from memory (see memo.Get for transactions).
 func Load(app core.App) (Brand, error) {
-	cached := app.Store().Has(cacheEnabled)
-	if cached {
-		if b, ok := app.Store().Get(cacheKey).(Brand); ok {
-			return b, nil
-		}
+	if m, ok := app.Store().Get(storeKey).(*memo.Memo[struct{}, Brand]); ok {
+		return m.Get(app, struct{}{}, load)
 	}
-	b, err := load(app)
-	if err == nil && cached && !app.IsTransactional() {
-		app.Store().Set(cacheKey, b)
-	}
-	return b, err
+	return load(app)
 }
 
 func load(app core.App) (Brand, error) {

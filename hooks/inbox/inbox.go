@@ -53,7 +53,8 @@ type Receipt struct {
 	Attempts   int
 }
 
-// Handler processes one receipt inside a transaction (tx). It must be
+// Handler processes one receipt inside a transaction (tx), which may hold
+// other receipts too and be rolled back when one of them fails. It must be
 // idempotent: replaying a receipt any number of times leaves the same state.
 type Handler func(tx core.App, r Receipt) error
 
@@ -74,6 +75,7 @@ type Inbox struct {
 	acks     map[string]Ack
 	kick     chan struct{}
 	work     sync.Mutex // one processing pass at a time
+	sq       storeQueue
 }
 
 // Backoff is the wait before each retry; after the last one a receipt is
@@ -134,12 +136,111 @@ func (in *Inbox) handler(source string) Handler {
 	return in.handlers[source]
 }
 
-// Store writes a receipt in one transaction. A repeated (source, delivery
-// id) is reported as duplicate and not stored again.
+// Store writes a receipt and returns once it is committed. A repeated
+// (source, delivery id) is reported as duplicate and not stored again.
+//
+// Concurrent calls are committed together (group commit): SQLite has one
+// writer, so during a burst each delivery used to wait for every other
+// delivery's own transaction; now one writer goroutine stores everything
+// queued in one transaction and answers all of them. Nothing is
+// acknowledged before its commit.
 func (in *Inbox) Store(app core.App, r Receipt) (id string, duplicate bool, err error) {
 	if r.Source == "" || r.DeliveryID == "" {
 		return "", false, fmt.Errorf("store receipt: source and delivery id are required")
 	}
+	if app.IsTransactional() {
+		// The writer could not start its own transaction until the
+		// caller's ends.
+		return in.storeOne(app, r)
+	}
+	q := &storeReq{app: app, r: r, done: make(chan struct{})}
+	in.sq.Lock()
+	in.sq.queue = append(in.sq.queue, q)
+	if !in.sq.writing {
+		in.sq.writing = true
+		go in.writeQueued()
+	}
+	in.sq.Unlock()
+	<-q.done
+	if q.err == nil && !q.dup {
+		in.Wake()
+	}
+	return q.id, q.dup, q.err
+}
+
+// storeReq is one Store call waiting for its commit.
+type storeReq struct {
+	app  core.App
+	r    Receipt
+	id   string
+	dup  bool
+	err  error
+	done chan struct{}
+}
+
+// storeQueue holds the Store calls not yet taken by the writer.
+type storeQueue struct {
+	sync.Mutex
+	queue   []*storeReq
+	writing bool // a writer goroutine is running
+}
+
+// maxStoreBatch bounds one group commit (a burst of 200 connections fits).
+const maxStoreBatch = 256
+
+// writeQueued stores queued receipts, a batch per transaction, until the
+// queue is empty, then exits.
+func (in *Inbox) writeQueued() {
+	for {
+		in.sq.Lock()
+		if len(in.sq.queue) == 0 {
+			in.sq.writing = false
+			in.sq.Unlock()
+			return
+		}
+		app := in.sq.queue[0].app
+		var batch, rest []*storeReq
+		for _, q := range in.sq.queue {
+			if q.app == app && len(batch) < maxStoreBatch {
+				batch = append(batch, q)
+			} else {
+				rest = append(rest, q)
+			}
+		}
+		in.sq.queue = rest
+		in.sq.Unlock()
+		in.storeBatch(app, batch)
+	}
+}
+
+// storeBatch commits a batch in one transaction; when that fails, each
+// receipt is stored on its own so one bad delivery cannot refuse the others.
+func (in *Inbox) storeBatch(app core.App, batch []*storeReq) {
+	defer func() {
+		for _, q := range batch {
+			close(q.done)
+		}
+	}()
+	if len(batch) > 1 {
+		err := app.RunInTransaction(func(tx core.App) error {
+			for _, q := range batch {
+				if q.id, q.dup, q.err = in.storeOne(tx, q.r); q.err != nil {
+					return q.err
+				}
+			}
+			return nil
+		})
+		if err == nil {
+			return
+		}
+	}
+	for _, q := range batch {
+		q.id, q.dup, q.err = in.storeOne(app, q.r)
+	}
+}
+
+// storeOne writes one receipt unless its delivery id is already stored.
+func (in *Inbox) storeOne(app core.App, r Receipt) (id string, duplicate bool, err error) {
 	wr := schema.WebhookReceipts
 	existing, err := app.FindFirstRecordByFilter(schema.CWebhookReceipts,
 		wr.Source+" = {:s} && "+wr.DeliveryID+" = {:d}", dbx.Params{"s": r.Source, "d": r.DeliveryID})
@@ -172,7 +273,6 @@ func (in *Inbox) Store(app core.App, r Receipt) (id string, duplicate bool, err 
 		}
 		return "", false, fmt.Errorf("store receipt: %w", err)
 	}
-	in.Wake()
 	return rec.Id, false, nil
 }
 
@@ -219,38 +319,86 @@ func (in *Inbox) ProcessDue(app core.App, limit int) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("find due receipts: %w", err)
 	}
-	for _, rec := range due {
-		if err := in.process(app, rec); err != nil {
-			return 0, err
+	total := len(due)
+	for len(due) > 0 {
+		n, failed := in.processBatch(app, due)
+		if failed > 0 {
+			// The ones before the failure commit together next time.
+			n, _ = in.processBatch(app, due[:failed])
 		}
+		if n == 0 {
+			if err := in.process(app, due[0]); err != nil {
+				return 0, err
+			}
+			n = 1
+		}
+		due = due[n:]
 	}
-	return len(due), nil
+	return total, nil
 }
 
-// process runs the handler and records the outcome. The handler's changes
-// and the "done" mark commit together.
+// batchBudget bounds one processing transaction: long enough to share a
+// commit among many receipts, short enough that a delivery being stored
+// (which needs the same single writer) is not kept waiting.
+const batchBudget = 40 * time.Millisecond
+
+// processBatch processes receipts from the front of due in one transaction
+// until batchBudget is spent, and returns how many committed. When one of
+// them fails, the transaction rolls back and it returns 0 and the failing
+// one's index: the caller processes that one on its own, so every failure
+// is recorded on its own receipt with its own backoff.
+func (in *Inbox) processBatch(app core.App, due []*core.Record) (committed, failed int) {
+	if len(due) < 2 {
+		return 0, -1
+	}
+	start := time.Now()
+	n, failed := 0, -1
+	err := app.RunInTransaction(func(tx core.App) error {
+		for i, rec := range due {
+			if n > 0 && time.Since(start) > batchBudget {
+				break
+			}
+			if err := in.handle(tx, rec); err != nil {
+				failed = i
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, failed
+	}
+	return n, -1
+}
+
+// handle runs the receipt's handler inside tx and marks it done, so the
+// handler's changes and the mark commit together.
+func (in *Inbox) handle(tx core.App, rec *core.Record) error {
+	r := FromRecord(rec)
+	h := in.handler(r.Source)
+	if h == nil {
+		return fmt.Errorf("no handler for source %q: %w", r.Source, ErrIgnored)
+	}
+	if err := h(tx, r); err != nil {
+		return err
+	}
+	fresh, err := tx.FindRecordById(schema.CWebhookReceipts, rec.Id)
+	if err != nil {
+		return err
+	}
+	markDone(fresh, in.clock.Now())
+	return tx.Save(fresh)
+}
+
+// process handles one receipt in its own transaction and records the
+// outcome: done, or the failure with its backoff.
 func (in *Inbox) process(app core.App, rec *core.Record) error {
 	wr := schema.WebhookReceipts
 	r := FromRecord(rec)
-	h := in.handler(r.Source)
-	var herr error
-	if h == nil {
-		herr = fmt.Errorf("no handler for source %q: %w", r.Source, ErrIgnored)
-	} else {
-		herr = app.RunInTransaction(func(tx core.App) error {
-			if err := h(tx, r); err != nil {
-				return err
-			}
-			fresh, err := tx.FindRecordById(schema.CWebhookReceipts, rec.Id)
-			if err != nil {
-				return err
-			}
-			markDone(fresh, in.clock.Now())
-			return tx.Save(fresh)
-		})
-		if herr == nil {
-			return nil
-		}
+	herr := app.RunInTransaction(func(tx core.App) error { return in.handle(tx, rec) })
+	if herr == nil {
+		return nil
 	}
 	// Record the failure outside the rolled-back transaction.
 	fresh, err := app.FindRecordById(schema.CWebhookReceipts, rec.Id)

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -247,5 +248,63 @@ func TestReplayIsIdempotent(t *testing.T) {
 	}
 	if _, err := parseSince("yesterday"); err == nil {
 		t.Fatal("bad --since accepted")
+	}
+}
+
+// Concurrent deliveries are committed together; duplicates inside one batch
+// are still found, and one delivery that cannot be stored (a source name
+// over the field's 32 characters) fails alone.
+func TestConcurrentStoresCommitTogetherAndFailAlone(t *testing.T) {
+	f := setup(t)
+	const n = 120
+	type result struct {
+		id  string
+		dup bool
+		err error
+	}
+	results := make([]result, n+1)
+	var wg sync.WaitGroup
+	for i := 0; i <= n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			r := Receipt{Source: "test", Topic: "t", DeliveryID: fmt.Sprintf("d-%d", i%(n/2)), Body: []byte("{}")}
+			if i == n {
+				r.Source, r.DeliveryID = strings.Repeat("s", 40), "bad"
+			}
+			id, dup, err := f.in.Store(f.app, r)
+			results[i] = result{id, dup, err}
+		}(i)
+	}
+	wg.Wait()
+	if results[n].err == nil {
+		t.Fatal("an over-long source was stored")
+	}
+	ids := map[string]string{}
+	dups := 0
+	for i, r := range results[:n] {
+		if r.err != nil {
+			t.Fatalf("delivery %d: %v (refused with the bad one?)", i, r.err)
+		}
+		key := fmt.Sprintf("d-%d", i%(n/2))
+		if prev, ok := ids[key]; ok && prev != r.id {
+			t.Fatalf("%s stored twice: %s and %s", key, prev, r.id)
+		}
+		ids[key] = r.id
+		if r.dup {
+			dups++
+		}
+	}
+	if dups != n/2 {
+		t.Fatalf("duplicates reported = %d, want %d", dups, n/2)
+	}
+	if got := f.receipts(t); got != n/2 {
+		t.Fatalf("stored %d receipts, want %d", got, n/2)
+	}
+	// Stored means committed: a fresh read sees every acknowledged id.
+	for key, id := range ids {
+		if _, err := f.app.FindRecordById(schema.CWebhookReceipts, id); err != nil {
+			t.Fatalf("%s acknowledged as %s but not found: %v", key, id, err)
+		}
 	}
 }

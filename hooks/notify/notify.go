@@ -41,9 +41,11 @@ import (
 	"porchlight/hooks/clock"
 	"porchlight/hooks/config"
 	"porchlight/hooks/inbox"
+	"porchlight/hooks/memo"
 	"porchlight/hooks/notify/email"
 	"porchlight/hooks/notify/quiet"
 	"porchlight/hooks/notify/twilio"
+	"porchlight/hooks/schema"
 )
 
 // Inbox sources of Twilio's webhooks.
@@ -97,6 +99,8 @@ type Notifier struct {
 	sms      *twilio.Sender
 	emailLim *limiter
 	smsLim   *limiter
+
+	flows *memo.Memo[string, []flow] // active flows by trigger, set by Register
 
 	custLocks [64]sync.Mutex // striped by customer id: marketing sends
 
@@ -153,6 +157,7 @@ func New(d Deps) *Notifier {
 func Register(app core.App, d Deps) (*Notifier, error) {
 	n := New(d)
 	brand.Register(app) // every message reads sender, quiet hours and grace
+	n.flows = memo.New[string, []flow](app, schema.CFlows)
 	if n.d.Quiet != nil {
 		if err := n.d.Quiet.Validate(); err != nil {
 			return nil, fmt.Errorf("notify: quiet hours: %w", err)

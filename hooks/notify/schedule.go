@@ -275,8 +275,17 @@ func (fl flow) variant(customerKey string) (key, tmpl string) {
 	return "", fl.tmplKey
 }
 
-// activeFlows returns the active flows of a trigger, highest priority first.
-func activeFlows(tx core.App, trigger string) ([]flow, error) {
+// activeFlows returns the active flows of a trigger, highest priority
+// first, from memory once registered (every tracking event asks; merchants
+// edit flows rarely). Callers must not modify the result.
+func (n *Notifier) activeFlows(tx core.App, trigger string) ([]flow, error) {
+	if n.flows == nil {
+		return loadFlows(tx, trigger)
+	}
+	return n.flows.Get(tx, trigger, func(app core.App) ([]flow, error) { return loadFlows(app, trigger) })
+}
+
+func loadFlows(tx core.App, trigger string) ([]flow, error) {
 	f := schema.Flows
 	recs, err := tx.FindAllRecords(schema.CFlows, dbx.HashExp{f.Trigger: trigger, f.Active: true})
 	if err != nil {
@@ -313,7 +322,7 @@ func (n *Notifier) Schedule(tx core.App, trigger string, order, ship *core.Recor
 // schedule writes the message of each channel's first matching flow for
 // this milestone, unless its key already exists.
 func (n *Notifier) schedule(tx core.App, trigger string, order, ship *core.Record, anchor time.Time) error {
-	flows, err := activeFlows(tx, trigger)
+	flows, err := n.activeFlows(tx, trigger)
 	if err != nil || len(flows) == 0 {
 		return err
 	}
