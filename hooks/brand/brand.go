@@ -11,6 +11,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"porchlight/hooks/clock"
 	"porchlight/hooks/memo"
 	"porchlight/hooks/schema"
 )
@@ -62,7 +63,7 @@ func Default() Brand {
 // Location returns the brand's time zone, falling back to UTC when the
 // merchant typed something unknown.
 func (b Brand) Location() *time.Location {
-	if loc, err := time.LoadLocation(b.Timezone); err == nil && b.Timezone != "" {
+	if loc, err := clock.Location(b.Timezone); err == nil && b.Timezone != "" {
 		return loc
 	}
 	return time.UTC

@@ -105,3 +105,22 @@ func (s *Settable) Now() time.Time {
 	defer s.mu.RUnlock()
 	return s.src.Now()
 }
+
+// zones keeps every time zone loaded so far: time.LoadLocation reads and
+// parses the zone file on each call, and every tracking event and page view
+// needs the brand's and the shopper's zones (3% of webhook processing).
+var zones sync.Map // name → *time.Location
+
+// Location is time.LoadLocation, remembered per name. Unknown names are not
+// remembered (they may be hostile input).
+func Location(name string) (*time.Location, error) {
+	if loc, ok := zones.Load(name); ok {
+		return loc.(*time.Location), nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, err
+	}
+	zones.Store(name, loc)
+	return loc, nil
+}

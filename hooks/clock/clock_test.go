@@ -24,3 +24,20 @@ func TestAcceleratedRunsFactorTimesFaster(t *testing.T) {
 		t.Fatalf("after one real minute Now() = %v, want %v", got, want)
 	}
 }
+
+func TestLocationIsRememberedAndRefusesUnknownNames(t *testing.T) {
+	a, err := Location("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := Location("Europe/Berlin")
+	if a != b {
+		t.Fatal("loaded twice")
+	}
+	if _, err := Location("Mars/Olympus_Mons"); err == nil {
+		t.Fatal("unknown zone accepted")
+	}
+	if _, ok := zones.Load("Mars/Olympus_Mons"); ok {
+		t.Fatal("unknown zone remembered")
+	}
+}

@@ -206,6 +206,7 @@ func (t *Tracker) derive(tx core.App, ship *core.Record) (bool, error) {
 	}
 	d := timeline.Derive(hist)
 	sh := schema.Shipments
+	statusBefore := ship.GetString(sh.Status)
 	before := ship.GetString(sh.Status) + "|" + ship.GetString(sh.Substatus) + "|" + ship.GetString(sh.LastEventAt) + "|" + ship.GetString(sh.DeliveredAt)
 	ship.Set(sh.Status, string(d.Status))
 	ship.Set(sh.Substatus, d.Substatus)
@@ -223,6 +224,11 @@ func (t *Tracker) derive(tx core.App, ship *core.Record) (bool, error) {
 	}
 	if err := tx.Save(ship); err != nil {
 		return false, fmt.Errorf("save shipment %s: %w", ship.Id, err)
+	}
+	if ship.GetString(sh.Status) == statusBefore {
+		// A new checkpoint with the same status: the order's status, which
+		// only depends on its parcels' statuses, cannot have changed.
+		return true, nil
 	}
 	return true, UpdateOrderStatus(tx, ship.GetString(sh.Order))
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"porchlight/hooks/clock"
 	"porchlight/hooks/notify/phone"
 )
 
@@ -232,7 +233,7 @@ func load(name string) *time.Location {
 	if name == "" || name == "Local" || len(name) > 64 {
 		return nil
 	}
-	loc, err := time.LoadLocation(name)
+	loc, err := clock.Location(name)
 	if err != nil {
 		return nil
 	}

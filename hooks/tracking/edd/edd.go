@@ -29,6 +29,8 @@ import (
 	"strings"
 	"time"
 	_ "time/tzdata" // brand and shopper time zones must resolve on hosts without a zoneinfo database
+
+	"porchlight/hooks/clock"
 )
 
 // Window sources.
@@ -75,7 +77,7 @@ func (b Brand) Location() (*time.Location, error) {
 	if b.Timezone == "" {
 		return time.UTC, nil
 	}
-	loc, err := time.LoadLocation(b.Timezone)
+	loc, err := clock.Location(b.Timezone)
 	if err != nil {
 		return nil, fmt.Errorf("brand timezone %q: %w", b.Timezone, err)
 	}
@@ -197,7 +199,7 @@ func Estimate(in Input, r *Rules, now time.Time) (Window, error) {
 	}
 	destLoc := brandLoc
 	if tz := in.Shipment.DestTimezone; tz != "" {
-		if destLoc, err = time.LoadLocation(tz); err != nil {
+		if destLoc, err = clock.Location(tz); err != nil {
 			return Window{}, fmt.Errorf("destination timezone %q: %w", tz, err)
 		}
 	}
