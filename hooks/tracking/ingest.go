@@ -96,19 +96,18 @@ func (t *Tracker) Ingest(tx core.App, source string, u carriers.Update, push boo
 		n, err := storeUnmatched(tx, source, u.Carrier, detect.Normalize(u.TrackingNumber), cps)
 		return IngestResult{Stored: n}, err
 	}
-	return t.ingestInto(tx, ship.Id, source, u, cps, push)
+	return t.ingestInto(tx, ship, source, u, cps, push)
 }
 
-func (t *Tracker) ingestInto(tx core.App, shipID, source string, u carriers.Update, cps []Checkpoint, push bool) (IngestResult, error) {
-	res, err := t.record(tx, shipID, cps)
+// ingestInto records cps on ship (loaded in tx; it is updated in place and
+// saved) and applies what else the update says.
+func (t *Tracker) ingestInto(tx core.App, ship *core.Record, source string, u carriers.Update, cps []Checkpoint, push bool) (IngestResult, error) {
+	shipID := ship.Id
+	res, err := t.record(tx, ship, cps)
 	if err != nil {
 		return IngestResult{}, err
 	}
 	out := IngestResult{ShipmentID: shipID, Stored: res.Inserted, Changed: res.Changed}
-	ship, err := tx.FindRecordById(schema.CShipments, shipID)
-	if err != nil {
-		return out, err
-	}
 	st := schema.ShipmentTracking
 	dirty := false
 	if !u.EstimatedDelivery.IsZero() {

@@ -211,11 +211,11 @@ func (t *Tracker) pollOne(ctx context.Context, app core.App, id string, now time
 		if err != nil {
 			return err
 		}
-		if res, err = t.ingestInto(tx, id, source, u, cps, false); err != nil {
-			return err
-		}
 		fresh, err := tx.FindRecordById(schema.CShipments, id)
 		if err != nil {
+			return err
+		}
+		if res, err = t.ingestInto(tx, fresh, source, u, cps, false); err != nil {
 			return err
 		}
 		idle := fresh.GetInt(tr.PollIdle) + 1

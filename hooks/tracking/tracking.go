@@ -121,7 +121,11 @@ func (t *Tracker) Record(app core.App, shipmentID string, cps []Checkpoint) (Res
 	var res Result
 	err := app.RunInTransaction(func(tx core.App) error {
 		var err error
-		res, err = t.record(tx, shipmentID, cps)
+		ship, err := tx.FindRecordById(schema.CShipments, shipmentID)
+		if err != nil {
+			return err
+		}
+		res, err = t.record(tx, ship, cps)
 		return err
 	})
 	if err != nil {
@@ -130,12 +134,9 @@ func (t *Tracker) Record(app core.App, shipmentID string, cps []Checkpoint) (Res
 	return res, nil
 }
 
-func (t *Tracker) record(tx core.App, shipmentID string, cps []Checkpoint) (Result, error) {
+// record stores cps for ship (loaded in tx) and re-derives it in place.
+func (t *Tracker) record(tx core.App, ship *core.Record, cps []Checkpoint) (Result, error) {
 	var res Result
-	ship, err := tx.FindRecordById(schema.CShipments, shipmentID)
-	if err != nil {
-		return res, err
-	}
 	col, err := tx.FindCachedCollectionByNameOrId(schema.CTrackingEvents)
 	if err != nil {
 		return res, err
