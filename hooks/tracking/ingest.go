@@ -103,13 +103,21 @@ func (t *Tracker) Ingest(tx core.App, source string, u carriers.Update, push boo
 // saved) and applies what else the update says.
 func (t *Tracker) ingestInto(tx core.App, ship *core.Record, source string, u carriers.Update, cps []Checkpoint, push bool) (IngestResult, error) {
 	shipID := ship.Id
+	st := schema.ShipmentTracking
+	// A push means the next safety poll can wait. Set before recording, so
+	// the save that records a new checkpoint carries it too (one save per
+	// event instead of two); corrected below if the parcel just ended.
+	pushed := false
+	if push && !statusOf(ship).Terminal() && ship.GetString(st.Tracker) != "" {
+		setTime(ship, schema.Shipments.NextPollAt, t.clock.Now().Add(PushQuiet))
+		pushed = true
+	}
 	res, err := t.record(tx, ship, cps)
 	if err != nil {
 		return IngestResult{}, err
 	}
 	out := IngestResult{ShipmentID: shipID, Stored: res.Inserted, Changed: res.Changed}
-	st := schema.ShipmentTracking
-	dirty := false
+	dirty := pushed && !res.Changed // recorded nothing new: not saved yet
 	if !u.EstimatedDelivery.IsZero() {
 		d := u.EstimatedDelivery
 		prev := ship.GetDateTime(st.CarrierEDD).Time()
@@ -131,14 +139,13 @@ func (t *Tracker) ingestInto(tx core.App, ship *core.Record, source string, u ca
 		dirty = true
 	}
 	if push {
-		next := t.clock.Now().Add(PushQuiet)
 		if statusOf(ship).Terminal() {
 			if ship.GetString(schema.Shipments.NextPollAt) != "" {
 				ship.Set(schema.Shipments.NextPollAt, "")
 				dirty = true
 			}
-		} else if ship.GetString(st.Tracker) != "" {
-			setTime(ship, schema.Shipments.NextPollAt, next)
+		} else if !pushed && ship.GetString(st.Tracker) != "" {
+			setTime(ship, schema.Shipments.NextPollAt, t.clock.Now().Add(PushQuiet))
 			dirty = true
 		}
 	}
