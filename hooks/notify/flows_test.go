@@ -206,3 +206,38 @@ func TestStaleMilestones(t *testing.T) {
 		t.Errorf("review request: %q due %v", rev.GetString(m.Status), rev.GetDateTime(m.DueAt).Time())
 	}
 }
+
+// Flows are evaluated when a parcel's status (or delay, or dates) changes,
+// not on every further scan: a flow switched on later is not sent for a
+// status reached before it, however many scans follow, and the next status
+// change is scheduled as usual.
+func TestFurtherScansOfAStatusEvaluateNoFlows(t *testing.T) {
+	e := newEnv(t, notify.Deps{})
+	e.customerOrder(t, false)
+	f := schema.Flows
+	setActive := func(trigger string, on bool) {
+		recs, err := e.app.FindAllRecords(schema.CFlows, dbx.HashExp{f.Trigger: trigger, f.Channel: schema.ChannelEmail})
+		if err != nil || len(recs) == 0 {
+			t.Fatalf("flows %s: %v", trigger, err)
+		}
+		for _, r := range recs {
+			r.Set(f.Active, on)
+			if err := e.app.Save(r); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	setActive(schema.TrigShipped, false)
+	a := e.shipment(t, "1Z999AA10123456784")
+	e.track(t, a.Id, timeline.Event{OccurredAt: t0.Add(time.Hour), Status: status.InTransit, Message: "Departed"})
+	setActive(schema.TrigShipped, true)
+	e.track(t, a.Id, timeline.Event{OccurredAt: t0.Add(5 * time.Hour), Status: status.InTransit, Message: "Arrived at hub"})
+	m := schema.Messages
+	if got := e.messages(t, dbx.HashExp{m.Trigger: schema.TrigShipped, m.Channel: schema.ChannelEmail}); len(got) != 0 {
+		t.Fatalf("shipped email after a further scan: %d", len(got))
+	}
+	e.track(t, a.Id, timeline.Event{OccurredAt: t0.Add(20 * time.Hour), Status: status.OutForDelivery, Message: "Out"})
+	if got := e.messages(t, dbx.HashExp{m.Trigger: schema.TrigOutForDelivery, m.Channel: schema.ChannelEmail}); len(got) != 1 {
+		t.Fatalf("out-for-delivery emails: %d, want 1", len(got))
+	}
+}

@@ -53,7 +53,12 @@ func (n *Notifier) bindHooks(app core.App) {
 	})
 	app.OnRecordUpdate(schema.COrders).BindFunc(func(e *core.RecordEvent) error { return after(e, n.onOrder) })
 	app.OnRecordCreate(schema.CShipments).BindFunc(func(e *core.RecordEvent) error { return after(e, n.onShipment) })
-	app.OnRecordUpdate(schema.CShipments).BindFunc(func(e *core.RecordEvent) error { return after(e, n.onShipment) })
+	app.OnRecordUpdate(schema.CShipments).BindFunc(func(e *core.RecordEvent) error {
+		if !milestoneFieldsChanged(e.Record) {
+			return e.Next()
+		}
+		return after(e, n.onShipment)
+	})
 	app.OnRecordAfterCreateSuccess(schema.CMessages).BindFunc(func(e *core.RecordEvent) error {
 		n.Wake()
 		return e.Next()
@@ -71,6 +76,22 @@ func (n *Notifier) onOrder(tx core.App, order *core.Record) error {
 		anchor = n.clock.Now()
 	}
 	return n.schedule(tx, schema.TrigOrderConfirmed, order, nil, anchor)
+}
+
+// milestoneFieldsChanged reports whether a shipment update can reach a new
+// milestone. Most saves record one more in-transit scan (or the next poll
+// time); their milestones were scheduled when the status was reached, and
+// evaluating every flow again on each scan was a tenth of webhook
+// processing.
+func milestoneFieldsChanged(ship *core.Record) bool {
+	orig := ship.Original()
+	sh := schema.Shipments
+	for _, f := range []string{sh.Status, sh.Order, sh.Delayed, sh.ShippedAt, sh.DeliveredAt} {
+		if orig.GetString(f) != ship.GetString(f) {
+			return true
+		}
+	}
+	return false
 }
 
 // onShipment schedules every milestone the shipment has reached. Keys make
