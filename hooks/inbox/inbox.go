@@ -242,8 +242,7 @@ func (in *Inbox) storeBatch(app core.App, batch []*storeReq) {
 // storeOne writes one receipt unless its delivery id is already stored.
 func (in *Inbox) storeOne(app core.App, r Receipt) (id string, duplicate bool, err error) {
 	wr := schema.WebhookReceipts
-	existing, err := app.FindFirstRecordByFilter(schema.CWebhookReceipts,
-		wr.Source+" = {:s} && "+wr.DeliveryID+" = {:d}", dbx.Params{"s": r.Source, "d": r.DeliveryID})
+	existing, err := findReceipt(app, r.Source, r.DeliveryID)
 	if err == nil {
 		return existing.Id, true, nil
 	}
@@ -267,13 +266,25 @@ func (in *Inbox) storeOne(app core.App, r Receipt) (id string, duplicate bool, e
 	rec.Set(wr.NextAttemptAt, now)
 	if err := app.Save(rec); err != nil {
 		// A concurrent delivery of the same id won the unique index.
-		if again, ferr := app.FindFirstRecordByFilter(schema.CWebhookReceipts,
-			wr.Source+" = {:s} && "+wr.DeliveryID+" = {:d}", dbx.Params{"s": r.Source, "d": r.DeliveryID}); ferr == nil {
+		if again, ferr := findReceipt(app, r.Source, r.DeliveryID); ferr == nil {
 			return again.Id, true, nil
 		}
 		return "", false, fmt.Errorf("store receipt: %w", err)
 	}
 	return rec.Id, false, nil
+}
+
+// findReceipt finds a stored delivery (a dbx expression: PocketBase parses
+// filter strings on every call, and this runs for every delivery).
+func findReceipt(app core.App, source, deliveryID string) (*core.Record, error) {
+	wr := schema.WebhookReceipts
+	rec := &core.Record{}
+	err := app.RecordQuery(schema.CWebhookReceipts).
+		AndWhere(dbx.HashExp{wr.Source: source, wr.DeliveryID: deliveryID}).Limit(1).One(rec)
+	if err != nil {
+		return nil, err
+	}
+	return rec, nil
 }
 
 // Wake nudges the worker; it is only a hint, the database is the queue.

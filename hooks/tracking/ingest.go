@@ -62,8 +62,11 @@ func (t *Tracker) checkpoints(app core.App, source string, u carriers.Update) ([
 func FindShipment(app core.App, tn, carrier string) (*core.Record, error) {
 	sh := schema.Shipments
 	norm := detect.Normalize(tn)
-	recs, err := app.FindRecordsByFilter(schema.CShipments, sh.TrackingNumber+" = {:a} || "+sh.TrackingNumber+" = {:b}",
-		schema.FCreated, 20, 0, dbx.Params{"a": strings.TrimSpace(tn), "b": norm})
+	// A dbx expression, not a filter string: PocketBase parses filters on
+	// every call, and this runs for every carrier event.
+	var recs []*core.Record
+	err := app.RecordQuery(schema.CShipments).AndWhere(dbx.In(sh.TrackingNumber, strings.TrimSpace(tn), norm)).
+		OrderBy(schema.FCreated).Limit(20).All(&recs)
 	if err != nil {
 		return nil, fmt.Errorf("find shipment %s: %w", norm, err)
 	}
