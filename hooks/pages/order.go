@@ -2,6 +2,7 @@ package pages
 
 import (
 	"html/template"
+	"slices"
 	"strings"
 	"time"
 
@@ -130,11 +131,11 @@ func (p *Pages) fillOrder(e *core.RequestEvent, data *page, order *core.Record, 
 	if err != nil {
 		return err
 	}
-	var productIDs []any
+	var productIDs []string
 	inOrder := map[string]bool{}
 	for _, it := range items {
 		v.Items = append(v.Items, itemView{Title: it.GetString(schema.OrderItems.Title), Qty: l.T("order.quantity", "count", it.GetInt(schema.OrderItems.Quantity))})
-		if pid := it.GetString(schema.OrderItems.Product); pid != "" {
+		if pid := it.GetString(schema.OrderItems.Product); pid != "" && !inOrder[pid] {
 			productIDs = append(productIDs, pid)
 			inOrder[pid] = true
 		}
@@ -149,50 +150,55 @@ func (p *Pages) fillOrder(e *core.RequestEvent, data *page, order *core.Record, 
 	}
 	v.Guides = p.orderGuides(app, l, productIDs, delivered)
 
-	open, err := hasOpenRequests(app, order.Id)
-	if err != nil {
-		return err
-	}
-	if onTime && !open {
-		v.Recommendations = p.recommendations(app, l, inOrder, order.GetString(o.Currency), data.Brand.WebsiteURL)
+	// Open requests matter only to recommendations, which a late order
+	// never shows: its page skips the query.
+	if onTime {
+		open, err := hasOpenRequests(app, order.Id)
+		if err != nil {
+			return err
+		}
+		if !open {
+			v.Recommendations = p.recommendations(app, l, inOrder, order.GetString(o.Currency), data.Brand.WebsiteURL)
+		}
 	}
 	data.Order = v
 	return nil
 }
 
-// hasOpenRequests reports an open help request or return on the order.
+// hasOpenRequests reports an open help request or return on the order, in
+// one query.
 func hasOpenRequests(app core.App, orderID string) (bool, error) {
-	h := schema.HelpRequests
-	n, err := app.CountRecords(schema.CHelpRequests, dbx.HashExp{h.Order: orderID}, dbx.NotIn(h.Status, "resolved"))
-	if err != nil || n > 0 {
-		return n > 0, err
-	}
-	r := schema.Returns
-	n, err = app.CountRecords(schema.CReturns, dbx.HashExp{r.Order: orderID},
-		dbx.NotIn(r.Status, "refunded", "exchanged", "credited", "rejected", "cancelled"))
-	return n > 0, err
+	h, r := schema.HelpRequests, schema.Returns
+	var open bool
+	err := app.DB().NewQuery("SELECT EXISTS(SELECT 1 FROM {{" + schema.CHelpRequests + "}} WHERE [[" + h.Order + "]] = {:o} AND [[" + h.Status + "]] NOT IN ('resolved'))" +
+		" OR EXISTS(SELECT 1 FROM {{" + schema.CReturns + "}} WHERE [[" + r.Order + "]] = {:o} AND [[" + r.Status + "]] NOT IN ('refunded', 'exchanged', 'credited', 'rejected', 'cancelled'))").
+		Bind(dbx.Params{"o": orderID}).Row(&open)
+	return open, err
 }
 
 // orderGuides links the guides of the order's products: before delivery to
 // "Before it arrives", after it to "Start here" (the guide's own sections
 // when it has them).
-func (p *Pages) orderGuides(app core.App, l *i18n.Localizer, productIDs []any, delivered bool) []guideLink {
+func (p *Pages) orderGuides(app core.App, l *i18n.Localizer, productIDs []string, delivered bool) []guideLink {
 	if len(productIDs) == 0 {
 		return nil
 	}
-	products, err := app.FindAllRecords(schema.CProducts, dbx.In(schema.FID, productIDs...))
+	slugs, err := p.cache.GuideSlugs(app)
 	if err != nil {
 		app.Logger().Warn("order guides: products", "err", err)
 		return nil
 	}
+	// The order of the product query this replaces (id IN (...) walks the
+	// primary key), so several guides keep their place on the page.
+	productIDs = slices.Sorted(slices.Values(productIDs))
 	label, anchor := l.T("guide.before_it_arrives"), "before-it-arrives"
 	if delivered {
 		label, anchor = l.T("guide.start_here"), "start-here"
 	}
 	var out []guideLink
 	seen := map[string]bool{}
-	for _, pr := range products {
-		slug := pr.GetString(schema.Products.GuideSlug)
+	for _, id := range productIDs {
+		slug := slugs[id]
 		if slug == "" || seen[slug] {
 			continue
 		}

@@ -171,3 +171,42 @@ func TestPageViewsAreRecordedOffTheRequestPath(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// Recommendations wait until every open help request and return on the
+// order is settled.
+func TestOpenRequestsHideRecommendations(t *testing.T) {
+	s := newSite(t, Limits{})
+	s.brand(nil)
+	o := s.order(orderSpec{Number: "9601", Parcels: []parcelSpec{{Status: "in_transit", EDDMin: "2026-10-07", EDDMax: "2026-10-09"}}})
+	path := "/t/" + o.GetString(schema.Orders.AccessToken)
+	recs := "You might also like"
+	mustContain(t, s.get(path), recs)
+
+	h := schema.HelpRequests
+	help := s.rec(schema.CHelpRequests, map[string]any{h.Order: o.Id, h.Topic: schema.HelpTopics[0], h.Status: "open"})
+	mustNotContain(t, s.get(path), recs)
+	help.Set(h.Status, "resolved")
+	if err := s.app.Save(help); err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, s.get(path), recs)
+
+	r := schema.Returns
+	ret := s.rec(schema.CReturns, map[string]any{r.Order: o.Id, r.Status: "requested"})
+	mustNotContain(t, s.get(path), recs)
+	for _, st := range []string{"received", "rejected"} {
+		ret.Set(r.Status, st)
+		if err := s.app.Save(ret); err != nil {
+			t.Fatal(err)
+		}
+		if st == "received" {
+			mustNotContain(t, s.get(path), recs)
+		} else {
+			mustContain(t, s.get(path), recs)
+		}
+	}
+	// Another order's open request is not this order's.
+	other := s.order(orderSpec{Number: "9602"})
+	s.rec(schema.CHelpRequests, map[string]any{h.Order: other.Id, h.Topic: schema.HelpTopics[0], h.Status: "open"})
+	mustContain(t, s.get(path), recs)
+}
