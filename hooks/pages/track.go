@@ -10,6 +10,7 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
 
 	"porchlight/hooks/pages/i18n"
 	"porchlight/hooks/schema"
@@ -252,10 +253,18 @@ func headline(l *i18n.Localizer, ships []shipmentView) (string, string) {
 // maxEvents is the most checkpoints a parcel's timeline shows.
 const maxEvents = 100
 
+// checkpoint is what a parcel's timeline shows of one tracking event.
+type checkpoint struct {
+	at                        types.DateTime
+	status, message, location string
+}
+
 // eventsOf loads the newest checkpoints of several parcels in one query
-// (one query per page instead of one per parcel), grouped by shipment.
-func eventsOf(app core.App, shipmentIDs ...string) (map[string][]*core.Record, error) {
-	out := map[string][]*core.Record{}
+// (one query per page instead of one per parcel), grouped by shipment. It
+// reads only the columns the timeline shows, into plain values: building a
+// full record per checkpoint was a fifth of the page's CPU.
+func eventsOf(app core.App, shipmentIDs ...string) (map[string][]checkpoint, error) {
+	out := map[string][]checkpoint{}
 	if len(shipmentIDs) == 0 {
 		return out, nil
 	}
@@ -264,22 +273,30 @@ func eventsOf(app core.App, shipmentIDs ...string) (map[string][]*core.Record, e
 	for i, id := range shipmentIDs {
 		ids[i] = id
 	}
-	var recs []*core.Record
-	err := app.RecordQuery(schema.CTrackingEvents).AndWhere(dbx.In(te.Shipment, ids...)).
-		OrderBy(te.OccurredAt + " DESC").All(&recs)
+	rows, err := app.DB().Select(te.Shipment, te.OccurredAt, te.Status, te.Message, te.Location).
+		From(schema.CTrackingEvents).Where(dbx.In(te.Shipment, ids...)).
+		OrderBy(te.OccurredAt + " DESC").Rows()
 	if err != nil {
 		return nil, fmt.Errorf("load checkpoints: %w", err)
 	}
-	for _, r := range recs {
-		sid := r.GetString(te.Shipment)
-		if len(out[sid]) < maxEvents {
-			out[sid] = append(out[sid], r)
+	defer rows.Close()
+	for rows.Next() {
+		var sid string
+		var c checkpoint
+		if err := rows.Scan(&sid, &c.at, &c.status, &c.message, &c.location); err != nil {
+			return nil, fmt.Errorf("load checkpoints: %w", err)
 		}
+		if len(out[sid]) < maxEvents {
+			out[sid] = append(out[sid], c)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("load checkpoints: %w", err)
 	}
 	return out, nil
 }
 
-func (p *Pages) shipmentView(app core.App, l *i18n.Localizer, s *core.Record, events []*core.Record, loc *time.Location, n, total int) (shipmentView, error) {
+func (p *Pages) shipmentView(app core.App, l *i18n.Localizer, s *core.Record, events []checkpoint, loc *time.Location, n, total int) (shipmentView, error) {
 	sh := schema.Shipments
 	st := status.Status(s.GetString(sh.Status))
 	if !status.Valid(string(st)) {
@@ -334,16 +351,14 @@ func (p *Pages) shipmentView(app core.App, l *i18n.Localizer, s *core.Record, ev
 	for i, ps := range progress {
 		v.Steps = append(v.Steps, stepView{Label: l.T("status." + string(ps)), Done: i <= reached, Current: i == reached})
 	}
-	te := schema.TrackingEvents
 	for _, ev := range events {
-		at := ev.GetDateTime(te.OccurredAt).Time()
-		es := ev.GetString(te.Status)
+		at := ev.at.Time()
 		label := ""
-		if status.Valid(es) {
-			label = l.T("status." + es)
+		if status.Valid(ev.status) {
+			label = l.T("status." + ev.status)
 		}
 		v.Events = append(v.Events, eventView{ISO: at.UTC().Format(time.RFC3339), When: l.DateTime(at, loc),
-			Status: label, Message: ev.GetString(te.Message), Location: ev.GetString(te.Location)})
+			Status: label, Message: ev.message, Location: ev.location})
 	}
 	if len(events) > 0 {
 		v.LastUpdate = l.T("order.last_update", "time", v.Events[0].When)
