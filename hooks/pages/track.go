@@ -216,7 +216,10 @@ func shopperLocation(app core.App, order *core.Record, brandLoc *time.Location) 
 
 // loadShipments renders every parcel of order.
 func (p *Pages) loadShipments(app core.App, l *i18n.Localizer, order *core.Record, loc *time.Location) ([]shipmentView, error) {
-	ships, err := app.FindRecordsByFilter(schema.CShipments, schema.Shipments.Order+" = {:o}", schema.FCreated, 50, 0, dbx.Params{"o": order.Id})
+	// A dbx expression, not a filter string PocketBase would parse per view.
+	var ships []*core.Record
+	err := app.RecordQuery(schema.CShipments).AndWhere(dbx.HashExp{schema.Shipments.Order: order.Id}).
+		OrderBy(schema.FCreated + " ASC").Limit(50).All(&ships)
 	if err != nil {
 		return nil, err
 	}
