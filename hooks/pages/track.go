@@ -12,6 +12,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"porchlight/hooks/clock"
 	"porchlight/hooks/pages/i18n"
 	"porchlight/hooks/schema"
 	"porchlight/hooks/tracking/status"
@@ -196,18 +197,23 @@ func (p *Pages) orderStatus(e *core.RequestEvent) error {
 	return p.render(e, http.StatusOK, "track", data)
 }
 
-// shopperLocation is the customer's time zone, else the brand's.
+// shopperLocation is the customer's time zone, else the brand's. The
+// customer comes back with only its time zone and phone loaded: the order
+// page needs no more, and the consent log can be long.
 func shopperLocation(app core.App, order *core.Record, brandLoc *time.Location) (*time.Location, *core.Record) {
 	id := order.GetString(schema.Orders.Customer)
 	if id == "" {
 		return brandLoc, nil
 	}
-	c, err := app.FindRecordById(schema.CCustomers, id)
+	cu := schema.Customers
+	c := &core.Record{}
+	err := app.RecordQuery(schema.CCustomers).Select(schema.FID, cu.Timezone, cu.Phone).
+		AndWhere(dbx.HashExp{schema.FID: id}).Limit(1).One(c)
 	if err != nil {
 		return brandLoc, nil
 	}
-	if tz := c.GetString(schema.Customers.Timezone); tz != "" {
-		if loc, err := time.LoadLocation(tz); err == nil {
+	if tz := c.GetString(cu.Timezone); tz != "" {
+		if loc, err := clock.Location(tz); err == nil {
 			return loc, c
 		}
 	}
@@ -216,9 +222,15 @@ func shopperLocation(app core.App, order *core.Record, brandLoc *time.Location) 
 
 // loadShipments renders every parcel of order.
 func (p *Pages) loadShipments(app core.App, l *i18n.Localizer, order *core.Record, loc *time.Location) ([]shipmentView, error) {
-	// A dbx expression, not a filter string PocketBase would parse per view.
+	// A dbx expression, not a filter string PocketBase would parse per view,
+	// and only the columns shipmentView reads: a parcel row also carries its
+	// items and polling state, which the page never shows.
+	sh := schema.Shipments
 	var ships []*core.Record
-	err := app.RecordQuery(schema.CShipments).AndWhere(dbx.HashExp{schema.Shipments.Order: order.Id}).
+	err := app.RecordQuery(schema.CShipments).
+		Select(schema.FID, sh.Carrier, sh.TrackingNumber, sh.TrackingURL, sh.Status, sh.Substatus,
+			sh.EDDMin, sh.EDDMax, sh.EDDHistory, sh.DeliveredAt, sh.Delayed).
+		AndWhere(dbx.HashExp{sh.Order: order.Id}).
 		OrderBy(schema.FCreated + " ASC").Limit(50).All(&ships)
 	if err != nil {
 		return nil, err
@@ -299,6 +311,8 @@ func eventsOf(app core.App, shipmentIDs ...string) (map[string][]checkpoint, err
 	return out, nil
 }
 
+// shipmentView reads only the fields loadShipments selects; a new one must
+// be added there too.
 func (p *Pages) shipmentView(app core.App, l *i18n.Localizer, s *core.Record, events []checkpoint, loc *time.Location, n, total int) (shipmentView, error) {
 	sh := schema.Shipments
 	st := status.Status(s.GetString(sh.Status))
