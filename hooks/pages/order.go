@@ -1,6 +1,7 @@
 package pages
 
 import (
+	"fmt"
 	"html/template"
 	"slices"
 	"strings"
@@ -127,15 +128,15 @@ func (p *Pages) fillOrder(e *core.RequestEvent, data *page, order *core.Record, 
 		v.Topics = append(v.Topics, topicView{Value: t, Label: l.T("help.topic." + t)})
 	}
 
-	items, err := app.FindAllRecords(schema.COrderItems, dbx.HashExp{schema.OrderItems.Order: order.Id})
+	items, err := orderItems(app, order.Id)
 	if err != nil {
 		return err
 	}
 	var productIDs []string
 	inOrder := map[string]bool{}
 	for _, it := range items {
-		v.Items = append(v.Items, itemView{Title: it.GetString(schema.OrderItems.Title), Qty: l.T("order.quantity", "count", it.GetInt(schema.OrderItems.Quantity))})
-		if pid := it.GetString(schema.OrderItems.Product); pid != "" && !inOrder[pid] {
+		v.Items = append(v.Items, itemView{Title: it.title, Qty: l.T("order.quantity", "count", it.qty)})
+		if pid := it.product; pid != "" && !inOrder[pid] {
 			productIDs = append(productIDs, pid)
 			inOrder[pid] = true
 		}
@@ -163,6 +164,38 @@ func (p *Pages) fillOrder(e *core.RequestEvent, data *page, order *core.Record, 
 	}
 	data.Order = v
 	return nil
+}
+
+// orderLine is what the order page shows of an order item.
+type orderLine struct {
+	title, product string
+	qty            int
+}
+
+// orderItems reads the three columns the page shows as plain values; a
+// record per item cost more than the query.
+func orderItems(app core.App, orderID string) ([]orderLine, error) {
+	oi := schema.OrderItems
+	rows, err := app.DB().Select(oi.Title, oi.Product, oi.Quantity).From(schema.COrderItems).
+		Where(dbx.HashExp{oi.Order: orderID}).Rows()
+	if err != nil {
+		return nil, fmt.Errorf("load order items: %w", err)
+	}
+	defer rows.Close()
+	var out []orderLine
+	for rows.Next() {
+		var it orderLine
+		var qty float64 // a number field may hold a fraction; GetInt truncated it too
+		if err := rows.Scan(&it.title, &it.product, &qty); err != nil {
+			return nil, fmt.Errorf("load order items: %w", err)
+		}
+		it.qty = int(qty)
+		out = append(out, it)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("load order items: %w", err)
+	}
+	return out, nil
 }
 
 // hasOpenRequests reports an open help request or return on the order, in

@@ -20,7 +20,7 @@ func TestOrderStatusStates(t *testing.T) {
 		want, not []string
 	}{
 		{"on time", orderSpec{Number: "1001", Parcels: []parcelSpec{{Status: "in_transit", EDDMin: "2026-10-07", EDDMax: "2026-10-09"}}},
-			[]string{"Order 1001", "Arrives Wed 7 – Fri 9 Oct", `aria-current="step">On its way`, "What happens next", "until it reaches your local one", "You might also like", "House Blend Beans",
+			[]string{"Order 1001", "Qty: 1", "Arrives Wed 7 – Fri 9 Oct", `aria-current="step">On its way`, "What happens next", "until it reaches your local one", "You might also like", "House Blend Beans",
 				"Before it arrives", "/guides/espresso-setup?lang=en#before-it-arrives", "Report a problem", "Get delivery updates by text", "Reply STOP", "See it on the UPS website", "Departed facility"},
 			[]string{"Running late", "12 Secret Street"}},
 		{"delayed by weather", orderSpec{Number: "1002", Parcels: []parcelSpec{{Status: "in_transit", Substatus: "weather", Delayed: true, DelayReason: "edd_passed", EDDMin: "2026-10-08", EDDMax: "2026-10-09", EDDHistory: history}}},
