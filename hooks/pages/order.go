@@ -90,7 +90,7 @@ type guideView struct {
 func tokenShape(s string) bool { return token.Valid(s) }
 
 // fillOrder loads everything the order page (or, with gift, the gift page)
-// shows about order.
+// shows about order. It reads only the order fields in statusPageOrder.
 func (p *Pages) fillOrder(e *core.RequestEvent, data *page, order *core.Record, gift bool) error {
 	app, l, o := e.App, data.L, schema.Orders
 	loc, customer := shopperLocation(app, order, data.Brand.Location())

@@ -159,22 +159,37 @@ func (p *Pages) parcel(e *core.RequestEvent, number string) error {
 	return p.render(e, http.StatusOK, "parcel", data)
 }
 
-// orderByToken loads the order whose field holds tok; nil when none.
-func (p *Pages) orderByToken(e *core.RequestEvent, field string) (*core.Record, error) {
+// orderByToken loads the order whose field holds tok; nil when none. Given
+// cols, it loads only those fields (and the id).
+func (p *Pages) orderByToken(e *core.RequestEvent, field string, cols ...string) (*core.Record, error) {
 	tok := e.Request.PathValue("token")
 	if !tokenShape(tok) {
 		return nil, nil
 	}
-	order, err := e.App.FindFirstRecordByData(schema.COrders, field, tok)
+	q := e.App.RecordQuery(schema.COrders)
+	if len(cols) > 0 {
+		q.Select(append([]string{schema.FID}, cols...)...)
+	}
+	order := &core.Record{}
+	err := q.AndWhere(dbx.HashExp{field: tok}).Limit(1).One(order)
 	if isNotFound(err) {
 		return nil, nil
 	}
-	return order, err
+	if err != nil {
+		return nil, err
+	}
+	return order, nil
 }
+
+// statusPageOrder is every order field the status page (fillOrder) reads;
+// an order row also holds the address and storefront details it never
+// shows.
+var statusPageOrder = []string{schema.Orders.Number, schema.Orders.AccessToken, schema.Orders.PlacedAt,
+	schema.Orders.Customer, schema.Orders.Currency}
 
 // orderStatus is /t/{token}.
 func (p *Pages) orderStatus(e *core.RequestEvent) error {
-	order, err := p.orderByToken(e, schema.Orders.AccessToken)
+	order, err := p.orderByToken(e, schema.Orders.AccessToken, statusPageOrder...)
 	if err != nil {
 		e.App.Logger().Error("order status: load order", "err", err)
 		return p.fail(e)
