@@ -42,6 +42,9 @@ func profilePage(dataDir string, ds *dataset, conc int, d time.Duration, out str
 	if _, err := pages.Register(app, pages.Deps{Clock: clock.Real{}, Templates: tfs, Public: pbpublic.FS}); err != nil {
 		return err
 	}
+	// As the server does on shutdown: the page-view writer flushes and stops
+	// before the database closes.
+	defer func() { _ = app.OnTerminate().Trigger(&core.TerminateEvent{App: app}) }()
 	r, err := apis.NewRouter(app)
 	if err != nil {
 		return err
