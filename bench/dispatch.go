@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net"
-	"net/smtp"
 	"strconv"
 	"strings"
 	"sync"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/pocketbase/dbx"
+	"github.com/wneessen/go-mail"
 
 	"porchlight/content"
 	"porchlight/hooks/clock"
@@ -136,52 +136,49 @@ func (d dispatchResult) PerSecond() float64 {
 	return float64(d.Sent) / d.Elapsed.Seconds()
 }
 
-// bareSMTP sends rendered messages to the sink over one kept-open
-// connection for d: the ceiling any dispatcher can reach on this machine.
-// It uses net/smtp because go-mail is not in go.mod yet (it arrives with the
-// dispatcher); swap it for a go-mail loop then.
-func bareSMTP(sink *smtpSink, d time.Duration) dispatchResult {
-	c, err := smtp.Dial(net.JoinHostPort("127.0.0.1", strconv.Itoa(sink.Port())))
+// bareGoMail sends messages built with go-mail to the sink over one
+// kept-open go-mail client for d: no database, no templates, no outbox —
+// the ceiling any dispatcher built on go-mail can reach on this machine.
+func bareGoMail(sink *smtpSink, d time.Duration) dispatchResult {
+	c, err := mail.NewClient("127.0.0.1", mail.WithPort(sink.Port()), mail.WithTLSPortPolicy(mail.NoTLS),
+		mail.WithHELO("bench.localhost"), mail.WithTimeout(10*time.Second))
 	if err != nil {
 		return dispatchResult{Err: err.Error()}
 	}
-	defer c.Close()
-	if err := c.Hello("bench.localhost"); err != nil {
+	ctx := context.Background()
+	if err := c.DialWithContext(ctx); err != nil {
 		return dispatchResult{Err: err.Error()}
 	}
+	defer c.Close()
 	start := time.Now()
 	sent := 0
 	for time.Since(start) < d {
-		to := "shopper" + strconv.Itoa(sent) + "@example.com"
-		if err := sendOne(c, to, sent); err != nil {
+		msg, err := bareMsg(sent)
+		if err != nil {
+			return dispatchResult{Sent: sent, Elapsed: time.Since(start), Err: fmt.Sprintf("build: %v", err)}
+		}
+		if err := c.Send(msg); err != nil {
 			return dispatchResult{Sent: sent, Elapsed: time.Since(start), Err: fmt.Sprintf("send: %v", err)}
 		}
 		sent++
 	}
-	_ = c.Quit()
 	return dispatchResult{Sent: sent, Elapsed: time.Since(start)}
 }
 
-func sendOne(c *smtp.Client, to string, n int) error {
-	if err := c.Mail("hello@example.com"); err != nil {
-		return err
+// bareMsg is a "shipped" email of the same shape the dispatcher sends
+// (plain text and HTML alternatives), with its text fixed in the code.
+func bareMsg(n int) (*mail.Msg, error) {
+	msg := mail.NewMsg(mail.WithNoDefaultUserAgent())
+	if err := msg.FromFormat("Fernhill Coffee", "hello@example.com"); err != nil {
+		return nil, err
 	}
-	if err := c.Rcpt(to); err != nil {
-		return err
+	if err := msg.To("shopper" + strconv.Itoa(n) + "@example.com"); err != nil {
+		return nil, err
 	}
-	w, err := c.Data()
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "From: Fernhill Coffee <hello@example.com>\r\nTo: %s\r\nSubject: Your order #%d is on its way\r\n"+
-		"MIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=b1\r\n\r\n"+
-		"--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHi Sam,\r\n\r\nYour parcel left our roastery today. Track it any time:\r\nhttps://shop.example.com/t/abcdefghijklmnopqrstuvwxyz\r\n"+
-		"--b1\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Hi Sam,</p><p>Your parcel left our roastery today. <a href=\"https://shop.example.com/t/abcdefghijklmnopqrstuvwxyz\">Track it</a>.</p>\r\n--b1--\r\n",
-		to, 100001+n)
-	if err := w.Close(); err != nil {
-		return err
-	}
-	return c.Reset()
+	msg.Subject(fmt.Sprintf("Your order #%d is on its way", 100001+n))
+	msg.SetBodyString(mail.TypeTextPlain, "Hi Sam,\r\n\r\nYour parcel left our roastery today. Track it any time:\r\nhttps://shop.example.com/t/abcdefghijklmnopqrstuvwxyz\r\n")
+	msg.AddAlternativeString(mail.TypeTextHTML, `<p>Hi Sam,</p><p>Your parcel left our roastery today. <a href="https://shop.example.com/t/abcdefghijklmnopqrstuvwxyz">Track it</a>.</p>`)
+	return msg, nil
 }
 
 // queueMessages inserts n due "shipped" emails for seeded orders straight

@@ -199,9 +199,9 @@ func run(o options) error {
 	logf("raw inserts in-process for %.0fs", o.PhaseSeconds)
 	rep.Raw = rawIngest(dataDir, wh, secs(o.PhaseSeconds))
 
-	logf("dispatch: in-process dispatcher, cap lifted, then a bare SMTP loop, %.0fs each", o.PhaseSeconds)
+	logf("dispatch: in-process dispatcher, cap lifted, then a bare go-mail loop, %.0fs each", o.PhaseSeconds)
 	rep.Dispatch.Porchlight = dispatchInProcess(dataDir, ds, sink, max(200, int(o.PhaseSeconds*2000)), secs(o.PhaseSeconds))
-	rep.Dispatch.Bare = bareSMTP(sink, secs(o.PhaseSeconds))
+	rep.Dispatch.Bare = bareGoMail(sink, secs(o.PhaseSeconds))
 	rep.Dispatch.SinkGot = sink.received.Load()
 
 	out := rep.markdown()

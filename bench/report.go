@@ -248,7 +248,7 @@ func (r *report) markdown() string {
 	b.WriteString(table([]string{"sender", "messages", "messages/s", "note"}, [][]string{
 		drow("Porchlight dispatcher, in-process, email cap lifted", r.Dispatch.Porchlight),
 		drow("Porchlight server as shipped (email cap 20/s)", r.Dispatch.Server),
-		drow("bare SMTP loop (net/smtp), one connection", r.Dispatch.Bare),
+		drow("bare go-mail loop, one connection (no database, no templates)", r.Dispatch.Bare),
 	}))
 	dr, _ := ratio(r.Dispatch.Porchlight.PerSecond(), r.Dispatch.Bare.PerSecond())
 	fmt.Fprintf(&b, "\nRatio dispatcher (cap lifted)/bare: **%s**. Each dispatched email is a queued \"shipped\" message rendered from its template at send time. The sink counted %d messages in all.\n\n", dr, r.Dispatch.SinkGot)
