@@ -6,6 +6,7 @@ package sqlitedb
 import (
 	"database/sql"
 	"fmt"
+	"time"
 
 	"github.com/pocketbase/dbx"
 	"modernc.org/sqlite" // the driver PocketBase uses
@@ -15,9 +16,16 @@ import (
 // 15 idle, 32 MB page cache each) let a webhook burst grow the server to
 // 1.5 GB (measured by the benchmark at 100k orders). Writes go through one
 // connection anyway; on a small store's 1–2 cores, 16 readers are plenty.
+// Eight may stay idle: with four, 16 concurrent page views closed and
+// reopened connections all the time, each reopen paying for the schema
+// parse and its prepared statements (~3% of the page's CPU); with all 16
+// idle the server held ~80 MB more after load for no further gain (bench,
+// 20k orders). Idle ones close after MaxIdleTime, so a quiet server gives
+// the memory back.
 const (
 	MaxOpenConns = 16
-	MaxIdleConns = 4
+	MaxIdleConns = 8
+	MaxIdleTime  = time.Minute
 )
 
 // StatementsPerConn is how many prepared statements each connection keeps.
@@ -47,6 +55,7 @@ func Connect(dbPath string) (*dbx.DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	db.SetConnMaxIdleTime(MaxIdleTime)
 	return dbx.NewFromDB(db, "sqlite"), nil
 }
 
