@@ -42,6 +42,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	startup.TuneGC(os.Getenv)
 	app := pocketbase.NewWithConfig(pocketbase.Config{DefaultDataDir: "pb_data",
 		DataMaxOpenConns: sqlitedb.MaxOpenConns, DataMaxIdleConns: sqlitedb.MaxIdleConns, DBConnect: sqlitedb.Connect})
 	clk := clock.NewSettable(clock.Real{})
