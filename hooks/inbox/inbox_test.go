@@ -308,3 +308,43 @@ func TestConcurrentStoresCommitTogetherAndFailAlone(t *testing.T) {
 		}
 	}
 }
+
+// A delivery arriving while receipts are being processed is stored and
+// committed before processing goes on: the processing transaction ends
+// early (after minSlice) instead of keeping the single writer for its whole
+// budget.
+func TestAcknowledgementsComeBeforeProcessing(t *testing.T) {
+	f := setup(t)
+	lateDone := make(chan error, 1)
+	seenLate := map[string]bool{}
+	f.in.Handle("slow", func(tx core.App, r Receipt) error {
+		if r.DeliveryID != "p-0" {
+			_, err := findReceipt(tx, "test", "late")
+			seenLate[r.DeliveryID] = err == nil
+			return nil
+		}
+		time.Sleep(minSlice + 5*time.Millisecond)
+		go func() {
+			_, _, err := f.in.Store(f.app, Receipt{Source: "test", Topic: "t", DeliveryID: "late", Body: []byte("{}")})
+			lateDone <- err
+		}()
+		for !f.in.storesWaiting() {
+			time.Sleep(time.Millisecond)
+		}
+		return nil
+	})
+	for i := range 5 {
+		if _, _, err := f.in.Store(f.app, Receipt{Source: "slow", Topic: "t", DeliveryID: fmt.Sprintf("p-%d", i), Body: []byte("{}")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, err := f.in.ProcessDue(f.app, 100); err != nil || n != 5 {
+		t.Fatalf("ProcessDue = %d, %v", n, err)
+	}
+	if err := <-lateDone; err != nil {
+		t.Fatalf("late delivery: %v", err)
+	}
+	if !seenLate["p-1"] {
+		t.Errorf("the late delivery was not committed before the next receipt was processed (seen: %v)", seenLate)
+	}
+}
