@@ -420,12 +420,7 @@ func (in *Inbox) handle(tx core.App, rec *core.Record) error {
 	if err := h(tx, r); err != nil {
 		return err
 	}
-	fresh, err := tx.FindRecordById(schema.CWebhookReceipts, rec.Id)
-	if err != nil {
-		return err
-	}
-	markDone(fresh, in.clock.Now())
-	return tx.Save(fresh)
+	return markDone(tx, rec.Id, in.clock.Now())
 }
 
 // process handles one receipt in its own transaction and records the
@@ -463,12 +458,23 @@ func (in *Inbox) process(app core.App, rec *core.Record) error {
 	return nil
 }
 
-func markDone(rec *core.Record, now time.Time) {
+// markDone marks receipt id done in tx with one UPDATE of the four fields
+// it changes. Reloading the receipt and saving it as a record rewrote its
+// whole body for every tracking event (~8% of the worker's CPU); nothing
+// hooks receipt updates.
+func markDone(tx core.App, id string, now time.Time) error {
 	wr := schema.WebhookReceipts
-	rec.Set(wr.Status, schema.ReceiptDone)
-	rec.Set(wr.ProcessedAt, now)
-	rec.Set(wr.Attempts, rec.GetInt(wr.Attempts)+1)
-	rec.Set(wr.Error, "")
+	res, err := tx.DB().Update(schema.CWebhookReceipts, dbx.Params{
+		wr.Status: schema.ReceiptDone, wr.ProcessedAt: schema.DBTime(now), wr.Error: "",
+		wr.Attempts: dbx.NewExp("[[" + wr.Attempts + "]] + 1"), schema.FUpdated: schema.DBTime(now),
+	}, dbx.HashExp{schema.FID: id}).Execute()
+	if err != nil {
+		return fmt.Errorf("mark receipt %s done: %w", id, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return fmt.Errorf("mark receipt %s done: %d rows (%v)", id, n, err)
+	}
+	return nil
 }
 
 // FromRecord reads a stored receipt.

@@ -119,6 +119,11 @@ func TestEndpointVerifiesStoresAndDeduplicates(t *testing.T) {
 	if r.GetString(schema.WebhookReceipts.Status) != schema.ReceiptDone || r.GetString(schema.WebhookReceipts.Body) != string(body) {
 		t.Fatalf("receipt after processing: %v", r)
 	}
+	wr := schema.WebhookReceipts
+	if r.GetInt(wr.Attempts) != 1 || !r.GetDateTime(wr.ProcessedAt).Time().Equal(f.clk.Now()) || !r.GetDateTime(schema.FUpdated).Time().Equal(f.clk.Now()) {
+		t.Fatalf("receipt after processing: attempts=%d processed_at=%s updated=%s, want 1 and %s",
+			r.GetInt(wr.Attempts), r.GetString(wr.ProcessedAt), r.GetString(schema.FUpdated), f.clk.Now())
+	}
 }
 
 func TestEndpointRefusesBadInput(t *testing.T) {
