@@ -60,7 +60,7 @@ func Register(app core.App, d Deps) (*Pages, error) {
 	bindContrastNotes(app)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		// Shopper pages keep PocketBase's request log for failures only, as
-		// its static handler does: page views are counted in page_views,
+		// its static handler does: page views are counted in page_events,
 		// and a log row per view (with the shopper's IP and token URL) cost
 		// ~6% of the page's CPU and filled the admin's logs with noise.
 		gz, quiet := apis.Gzip(), apis.SkipSuccessActivityLog()
