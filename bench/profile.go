@@ -21,6 +21,7 @@ import (
 	"porchlight/hooks/inbox"
 	"porchlight/hooks/notify"
 	"porchlight/hooks/pages"
+	"porchlight/hooks/startup"
 	"porchlight/hooks/tracking"
 	pbpublic "porchlight/pb_public"
 	"porchlight/templates"
@@ -42,6 +43,10 @@ func profilePage(dataDir string, ds *dataset, conc int, d time.Duration, out str
 	if _, err := pages.Register(app, pages.Deps{Clock: clock.Real{}, Templates: tfs, Public: pbpublic.FS}); err != nil {
 		return err
 	}
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.Router.BindFunc(startup.QuietShopperLogs) // as startup.Register does for the server
+		return se.Next()
+	})
 	// As the server does on shutdown: the page-view writer flushes and stops
 	// before the database closes.
 	defer func() { _ = app.OnTerminate().Trigger(&core.TerminateEvent{App: app}) }()

@@ -61,11 +61,8 @@ func (in *Inbox) Endpoint(source string, verify Verifier) func(*core.RequestEven
 }
 
 // Bind registers an endpoint on the router with the inbox's own body limit.
-// PocketBase's request log keeps only failures: every accepted call is a
-// stored receipt already, and a log row per call cost a flash-sale burst
-// CPU it needs for acknowledging.
 func (in *Inbox) Bind(se *core.ServeEvent, path, source string, verify Verifier) {
-	se.Router.POST(path, in.Endpoint(source, verify)).Unbind(apis.DefaultBodyLimitMiddlewareId).Bind(apis.SkipSuccessActivityLog())
+	se.Router.POST(path, in.Endpoint(source, verify)).Unbind(apis.DefaultBodyLimitMiddlewareId)
 }
 
 // reject counts a refused call per source, reason and day. The payload is

@@ -26,12 +26,9 @@ func (n *Notifier) bindRoutes(se *core.ServeEvent) {
 		n.d.Inbox.Bind(se, PathTwilioInbound, SourceTwilioInbound, n.twilioVerifier(SourceTwilioInbound))
 		n.d.Inbox.Bind(se, PathTwilioStatus, SourceTwilioStatus, n.twilioVerifier(SourceTwilioStatus))
 	}
-	// Shopper links log failures only, like the shopper pages: clicks are
-	// counted on the message, and a log row per click would carry its token.
-	quiet := apis.SkipSuccessActivityLog()
-	se.Router.GET(PathClick+"{id}/{n}", n.click).Bind(quiet)
-	se.Router.GET("/u/{token}", n.unsubscribePage).Bind(quiet)
-	se.Router.POST("/u/{token}", n.unsubscribePost).Bind(quiet, apis.BodyLimit(4<<10))
+	se.Router.GET(PathClick+"{id}/{n}", n.click)
+	se.Router.GET("/u/{token}", n.unsubscribePage)
+	se.Router.POST("/u/{token}", n.unsubscribePost).Bind(apis.BodyLimit(4 << 10))
 	admin := se.Router.Group("/api/notify")
 	admin.Bind(apis.RequireSuperuserAuth())
 	admin.GET("/messages/{id}/preview", n.previewMessage)

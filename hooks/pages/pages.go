@@ -59,18 +59,14 @@ func Register(app core.App, d Deps) (*Pages, error) {
 	p := &Pages{deps: d, views: views, i18n: bundle, limiter: newLimiter(d.Limits.withDefaults()), recorder: newViewRecorder(app), cache: newSiteCache(app)}
 	bindContrastNotes(app)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		// Shopper pages keep PocketBase's request log for failures only, as
-		// its static handler does: page views are counted in page_events,
-		// and a log row per view (with the shopper's IP and token URL) cost
-		// ~6% of the page's CPU and filled the admin's logs with noise.
-		gz, quiet := apis.Gzip(), apis.SkipSuccessActivityLog()
-		se.Router.GET("/track", p.track).Bind(gz, quiet)
-		se.Router.POST("/track", p.lookup).Bind(gz, quiet, apis.BodyLimit(8<<10))
-		se.Router.GET("/t/{token}", p.orderStatus).Bind(gz, quiet)
-		se.Router.POST("/t/{token}/help", p.helpRequest).Bind(gz, quiet, apis.BodyLimit(16<<10))
-		se.Router.POST("/t/{token}/sms", p.smsOptIn).Bind(gz, quiet, apis.BodyLimit(4<<10))
-		se.Router.GET("/g/{token}", p.giftView).Bind(gz, quiet)
-		se.Router.GET("/guides/{slug}", p.guide).Bind(gz, quiet)
+		gz := apis.Gzip()
+		se.Router.GET("/track", p.track).Bind(gz)
+		se.Router.POST("/track", p.lookup).Bind(gz, apis.BodyLimit(8<<10))
+		se.Router.GET("/t/{token}", p.orderStatus).Bind(gz)
+		se.Router.POST("/t/{token}/help", p.helpRequest).Bind(gz, apis.BodyLimit(16<<10))
+		se.Router.POST("/t/{token}/sms", p.smsOptIn).Bind(gz, apis.BodyLimit(4<<10))
+		se.Router.GET("/g/{token}", p.giftView).Bind(gz)
+		se.Router.GET("/guides/{slug}", p.guide).Bind(gz)
 		se.Router.POST("/api/pages/orders/{id}/tokens", p.reissueTokens).Bind(apis.RequireSuperuserAuth())
 		if !se.Router.HasRoute(http.MethodGet, "/{path...}") {
 			se.Router.GET("/{path...}", p.static()).Bind(gz)
